@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace SecureChat.Pki;
+
+/// <summary>Decides whether a peer certificate is acceptable under protocol §6.</summary>
+/// <remarks>Checks run in an order chosen so that the reported failure is the most telling one: a certificate
+/// from a foreign CA is reported as untrusted, not as misnamed. It never throws for a hostile certificate.</remarks>
+public sealed class CertificateValidator
+{
+    /// <summary>The smallest RSA modulus accepted (protocol §2).</summary>
+    public const int MinimumRsaBits = 2048;
+
+    /// <summary>The largest RSA modulus accepted; anything larger only serves to make verification slow.</summary>
+    public const int MaximumRsaBits = 16384;
+
+    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+    private const int MaxNameInReason = 64;
+
+    private const X509ChainStatusFlags UntrustedFlags =
+        X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.NotSignatureValid
+        | X509ChainStatusFlags.Cyclic | X509ChainStatusFlags.ExplicitDistrust | X509ChainStatusFlags.InvalidBasicConstraints;
+
+    private const X509ChainStatusFlags MalformedFlags =
+        X509ChainStatusFlags.HasNotSupportedCriticalExtension | X509ChainStatusFlags.InvalidExtension;
+
+    // Time is judged by our own comparison (it gives the precise reason); revocation is our own list.
+    private const X509ChainStatusFlags IgnoredFlags =
+        X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested | X509ChainStatusFlags.RevocationStatusUnknown
+        | X509ChainStatusFlags.OfflineRevocation | X509ChainStatusFlags.Revoked;
+
+    private readonly CertificatePolicy _policy;
+    private readonly byte[] _rootDer;
+    private readonly HashSet<string> _revoked;
+
+    /// <summary>Creates a validator for one policy; it can be shared between threads.</summary>
+    public CertificateValidator(CertificatePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(policy.Root);
+        ArgumentNullException.ThrowIfNull(policy.RevokedSerials);
+        _policy = policy;
+        _rootDer = policy.Root.RawData;
+        _revoked = policy.RevokedSerials.Select(RevocationList.NormalizeSerial).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Checks a peer certificate at time <paramref name="now"/>.</summary>
+    public CertificateCheck Validate(X509Certificate2 certificate, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var facts = CertificateFacts.TryRead(certificate, out var problem);
+        if (facts is null)
+        {
+            return Fail(CertificateFailure.Malformed, problem);
+        }
+
+        return CheckChain(certificate, now)
+            ?? CheckRevoked(facts)
+            ?? CheckValidityPeriod(facts, now)
+            ?? CheckNotCa(facts)
+            ?? CheckKey(facts)
+            ?? CheckUsage(facts)
+            ?? CheckName(facts)
+            ?? CertificateCheck.Valid;
+    }
+
+    /// <summary>Whether the certificate's subject CN or an rfc822Name subjectAltName equals <paramref name="email"/>,
+    /// ignoring case.</summary>
+    public static bool MatchesEmail(X509Certificate2 certificate, string email)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(email);
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return false;
+        }
+
+        var facts = CertificateFacts.TryRead(certificate, out _);
+        return facts is not null
+            && facts.CommonNames.Concat(facts.EmailAddresses).Any(n => string.Equals(n, email, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private CertificateCheck? CheckChain(X509Certificate2 certificate, DateTimeOffset now)
+    {
+        using var chain = new X509Chain();
+        var policy = chain.ChainPolicy;
+        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        policy.CustomTrustStore.Add(_policy.Root);
+        policy.RevocationMode = X509RevocationMode.NoCheck;
+        policy.DisableCertificateDownloads = true;
+        policy.VerificationTimeIgnored = false;
+
+        // A UTC DateTime keeps its meaning whichever way X509Chain converts between local and universal time.
+        policy.VerificationTime = now.UtcDateTime;
+        try
+        {
+            chain.Build(certificate);
+            return JudgeChain(chain, now);
+        }
+        catch (CryptographicException)
+        {
+            return Fail(CertificateFailure.Malformed, "certificate could not be processed");
+        }
+        finally
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                element.Certificate.Dispose();
+            }
+        }
+    }
+
+    private CertificateCheck? JudgeChain(X509Chain chain, DateTimeOffset now)
+    {
+        var elements = chain.ChainElements;
+        var untrusted = Fail(CertificateFailure.UntrustedIssuer, "certificate is not issued by the configured Root CA");
+
+        // CustomRootTrust already ends every good chain at our root; comparing bytes makes that independent of
+        // platform chain-building quirks.
+        if (elements.Count == 0 || !elements[^1].Certificate.RawData.AsSpan().SequenceEqual(_rootDer))
+        {
+            return untrusted;
+        }
+
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var flags = elements[i].ChainElementStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+            if ((flags & UntrustedFlags) != 0)
+            {
+                return untrusted;
+            }
+
+            if ((flags & MalformedFlags) != 0)
+            {
+                return Fail(CertificateFailure.Malformed, "certificate has an unsupported or invalid extension");
+            }
+
+            if ((flags & ~(UntrustedFlags | MalformedFlags | IgnoredFlags)) != 0)
+            {
+                return Fail(CertificateFailure.UntrustedIssuer, $"certificate chain is not acceptable ({flags & ~IgnoredFlags})");
+            }
+
+            if (i > 0 && IssuerTimeProblem(elements[i].Certificate, now) is { } issuerProblem)
+            {
+                return issuerProblem;
+            }
+        }
+
+        return elements.Count == 1
+            ? Fail(CertificateFailure.CaAsLeaf, "certificate is the Root CA itself, not a peer certificate")
+            : null;
+    }
+
+    private static CertificateCheck? IssuerTimeProblem(X509Certificate2 issuer, DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        if (utc > issuer.NotAfter.ToUniversalTime())
+        {
+            return Fail(CertificateFailure.Expired, $"issuing CA certificate expired on {Format(issuer.NotAfter)}");
+        }
+
+        return utc < issuer.NotBefore.ToUniversalTime()
+            ? Fail(CertificateFailure.NotYetValid, $"issuing CA certificate is not valid before {Format(issuer.NotBefore)}")
+            : null;
+    }
+
+    private CertificateCheck? CheckRevoked(CertificateFacts facts) =>
+        _revoked.Contains(facts.Serial)
+            ? Fail(CertificateFailure.Revoked, $"certificate with serial {facts.Serial} is revoked")
+            : null;
+
+    private static CertificateCheck? CheckValidityPeriod(CertificateFacts facts, DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        if (utc > facts.NotAfterUtc)
+        {
+            return Fail(CertificateFailure.Expired, $"certificate expired on {Format(facts.NotAfterUtc)}");
+        }
+
+        return utc < facts.NotBeforeUtc
+            ? Fail(CertificateFailure.NotYetValid, $"certificate is not valid before {Format(facts.NotBeforeUtc)}")
+            : null;
+    }
+
+    private static CertificateCheck? CheckNotCa(CertificateFacts facts) =>
+        facts.IsCa ? Fail(CertificateFailure.CaAsLeaf, "certificate is a CA certificate, not a peer certificate") : null;
+
+    private static CertificateCheck? CheckKey(CertificateFacts facts) =>
+        facts.KeyProblem is { } problem ? Fail(CertificateFailure.WeakKey, problem) : null;
+
+    private CertificateCheck? CheckUsage(CertificateFacts facts)
+    {
+        if (facts.KeyUsage is { } usage && (usage & X509KeyUsageFlags.DigitalSignature) == 0)
+        {
+            return Fail(CertificateFailure.WrongUsage, "certificate key usage does not allow digital signatures");
+        }
+
+        var (oid, purpose) = _policy.Peer == ExpectedPeer.Server ? (ServerAuthOid, "server") : (ClientAuthOid, "client");
+        return facts.ExtendedKeyUsage is { } eku && !eku.Contains(oid)
+            ? Fail(CertificateFailure.WrongUsage, $"certificate is not allowed for {purpose} authentication")
+            : null;
+    }
+
+    private CertificateCheck? CheckName(CertificateFacts facts)
+    {
+        if (_policy.ExpectedName is not { } expected)
+        {
+            return null;
+        }
+
+        // RFC 6125: once DNS names are present, the CN is not consulted.
+        var names = facts.DnsNames.Count > 0 ? facts.DnsNames : facts.CommonNames;
+        if (names.Any(n => string.Equals(n, expected, StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var shown = names.Count == 0 ? "no name" : $"'{Sanitize(names[0])}'";
+        return Fail(CertificateFailure.NameMismatch, $"certificate is for {shown}, not '{Sanitize(expected)}'");
+    }
+
+    private static CertificateCheck Fail(CertificateFailure failure, string reason) => new(failure, reason);
+
+    private static string Format(DateTime time) =>
+        time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    // Names come from the peer: keep them short and free of control characters before they reach a log line.
+    private static string Sanitize(string name)
+    {
+        var builder = new StringBuilder(Math.Min(name.Length, MaxNameInReason));
+        foreach (var c in name.AsSpan(0, Math.Min(name.Length, MaxNameInReason)))
+        {
+            builder.Append(char.IsControl(c) || c == '\'' ? '?' : c);
+        }
+
+        return name.Length > MaxNameInReason ? builder.Append('…').ToString() : builder.ToString();
+    }
+}
