@@ -1,0 +1,200 @@
+using System.Security.Cryptography;
+using SecureChat.Crypto;
+using SecureChat.Pki;
+using SecureChat.Protocol.Handshake;
+using SecureChat.Protocol.Messages;
+
+namespace SecureChat.Protocol;
+
+/// <summary>The client's state machine (protocol §4): it opens with <see cref="Start"/>, checks the server's
+/// certificate and signed DH share before any credential leaves, then runs the chat phase.</summary>
+public sealed class ClientProtocol : ProtocolEndpoint
+{
+    private State _state = State.NotStarted;
+    private DhKeyPair? _ownShare;
+    private AuthKeys? _authKeys;
+    private long _authRequestsSent;
+    private long _authResponsesReceived;
+
+    /// <summary>Creates the client state machine.</summary>
+    public ClientProtocol(LocalIdentity identity, CertificateValidator serverValidator, ProtocolSettings settings)
+        : base(identity, serverValidator, settings)
+    {
+    }
+
+    private enum State
+    {
+        NotStarted,
+        AwaitServerHello,
+        AwaitDhServerAuth,
+        ReadyForCredentials,
+        AwaitAuthResponse,
+        AwaitDhServerChat,
+    }
+
+    /// <summary>True when a register/login request may be sent (k_auth established, no request pending).</summary>
+    public bool CanSubmitCredentials => _state == State.ReadyForCredentials && !IsClosed;
+
+    /// <summary>Produces the <c>hello</c> frame.</summary>
+    public ProtocolOutput Start()
+    {
+        if (_state != State.NotStarted)
+        {
+            throw new InvalidOperationException("The handshake has already started.");
+        }
+
+        var hello = MessageCodec.EncodeFrame(new HelloMessage
+        {
+            Version = 1,
+            ClientCert = Identity.Pem,
+            Nonce = Convert.ToBase64String(Settings.Entropy.GetBytes(NonceLength)),
+        });
+        Transcript.Append(hello);
+        _state = State.AwaitServerHello;
+        var output = new ProtocolOutput();
+        output.Frames.Add(hello);
+        return output;
+    }
+
+    /// <summary>Encrypts a register/login request under k_auth_c2s.</summary>
+    public ProtocolOutput SubmitCredentials(AuthRequestPlaintext request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!CanSubmitCredentials)
+        {
+            throw new InvalidOperationException("Credentials can only be sent after the server proved its key, one request at a time.");
+        }
+
+        var plaintext = MessageCodec.Encode(request);
+        byte[] ct;
+        try
+        {
+            ct = AuthCipher.Seal(_authKeys!.ClientToServer, Direction.ClientToServer, ++_authRequestsSent, plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+
+        var frame = MessageCodec.EncodeFrame(new AuthRequestMessage { Ct = Convert.ToBase64String(ct) });
+        Transcript.Append(frame);
+        _state = State.AwaitAuthResponse;
+        var output = new ProtocolOutput();
+        output.Frames.Add(frame);
+        return output;
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _authKeys?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private protected override ProtocolOutput ReceiveHandshake(WireMessage message, ReadOnlySpan<byte> frame)
+    {
+        var output = new ProtocolOutput();
+        switch (_state, message)
+        {
+            case (State.AwaitServerHello, ServerHelloMessage hello):
+                AcceptPeerHello(hello.Version, hello.Nonce, hello.ServerCert, output);
+                Transcript.Append(frame);
+                SendDhClient(DhPhase.Auth, output);
+                _state = State.AwaitDhServerAuth;
+                break;
+            case (State.AwaitDhServerAuth, DhServerMessage dh) when dh.Phase == DhPhase.Auth:
+                var (z1, th1) = AcceptDhServer(dh, frame);
+                _authKeys = KeySchedule.DeriveAuthKeys(z1, th1);
+                CryptographicOperations.ZeroMemory(z1);
+                _state = State.ReadyForCredentials;
+                output.With(new ReadyForCredentials());
+                break;
+            case (State.AwaitAuthResponse, AuthResponseMessage response):
+                OnAuthResponse(response, frame, output);
+                break;
+            case (State.AwaitDhServerChat, DhServerMessage dh) when dh.Phase == DhPhase.Chat:
+                var (z2, th2) = AcceptDhServer(dh, frame);
+                var authKeys = _authKeys!;
+                _authKeys = null;
+                output.With(StartChat(authKeys, z2, th2, Direction.ClientToServer));
+                break;
+            default:
+                throw Unexpected(message, _state switch
+                {
+                    State.NotStarted => "nothing before hello",
+                    State.AwaitServerHello => "server_hello",
+                    State.AwaitDhServerAuth => "dh_server (auth)",
+                    State.ReadyForCredentials => "nothing until credentials are sent",
+                    State.AwaitAuthResponse => "auth_response",
+                    _ => "dh_server (chat)",
+                });
+        }
+
+        return output;
+    }
+
+    private void OnAuthResponse(AuthResponseMessage response, ReadOnlySpan<byte> frame, ProtocolOutput output)
+    {
+        var ct = WireBytes.FromBase64(response.Ct, "ct");
+        if (!AuthCipher.TryOpen(_authKeys!.ServerToClient, Direction.ServerToClient, ++_authResponsesReceived, ct, out var plaintext))
+        {
+            throw new ProtocolException(ProtocolErrorCode.DecryptFail, "auth response does not decrypt");
+        }
+
+        Transcript.Append(frame);
+        var decoded = MessageCodec.DecodeAuthResponse(plaintext);
+        output.With(new AuthResponseReceived(decoded));
+        if (decoded.Ok)
+        {
+            SendDhClient(DhPhase.Chat, output);
+            _state = State.AwaitDhServerChat;
+        }
+        else
+        {
+            _state = State.ReadyForCredentials;
+        }
+    }
+
+    private void SendDhClient(string phase, ProtocolOutput output)
+    {
+        _ownShare = DhKeyPair.Generate(Settings.PreferredGroup, Settings.Entropy);
+        var group = Settings.PreferredGroup.Name;
+        var sig = Identity.SigningKey.Sign(
+            DhSignatures.ClientContext(phase),
+            DhSignatures.ClientContent(Transcript.CurrentHash, group, _ownShare.PublicValue));
+        var frame = MessageCodec.EncodeFrame(new DhClientMessage
+        {
+            Phase = phase,
+            Group = group,
+            A = Convert.ToBase64String(_ownShare.PublicValue),
+            Sig = Convert.ToBase64String(sig),
+        });
+        Transcript.Append(frame);
+        output.Frames.Add(frame);
+    }
+
+    /// <summary>Checks a signed <c>dh_server</c> before its value is used; returns Z and TH(dh_server).</summary>
+    private (byte[] Z, byte[] Th) AcceptDhServer(DhServerMessage dh, ReadOnlySpan<byte> frame)
+    {
+        var own = _ownShare!;
+        if (dh.Group != own.Group.Name)
+        {
+            throw new ProtocolException(ProtocolErrorCode.BadDh, $"server answered with group '{Truncate(dh.Group)}', offered {own.Group.Name}");
+        }
+
+        var b = WireBytes.FromBase64(dh.B, "B");
+        var sig = WireBytes.FromBase64(dh.Sig, "sig");
+        if (!DhSignatures.VerifyServer(RequirePeerKey(), dh.Phase, Transcript.CurrentHash, b, sig))
+        {
+            throw new ProtocolException(ProtocolErrorCode.SigFail, $"server DH signature ({dh.Phase}) does not verify");
+        }
+
+        var z = Agree(own, b);
+        _ownShare = null;
+        return (z, Transcript.Append(frame));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace SecureChat.Protocol.Framing;
+
+/// <summary>Reads length-prefixed frames (protocol §1): <c>u32 length (big-endian) || length bytes</c>.</summary>
+/// <remarks>Pure: it never buffers. A length of zero or above the limit is rejected as soon as the four
+/// prefix bytes are available, before any of the body is read.</remarks>
+public static class FrameReader
+{
+    /// <summary>Size of the length prefix.</summary>
+    public const int PrefixLength = 4;
+
+    /// <summary>The protocol's maximum frame length (MAX_FRAME).</summary>
+    public const int DefaultMaxFrameLength = 65536;
+
+    /// <summary>Tries to take one whole frame off the front of <paramref name="buffer"/>.</summary>
+    /// <param name="buffer">Received bytes; on success it is advanced past the frame.</param>
+    /// <param name="maxFrameLength">Largest body length accepted.</param>
+    /// <param name="frame">The frame including its length prefix, exactly as on the wire.</param>
+    /// <returns><see langword="false"/> when more bytes are needed.</returns>
+    /// <exception cref="ProtocolException"><c>FRAME_TOO_LARGE</c> for a zero or oversized length.</exception>
+    public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameLength, out ReadOnlySequence<byte> frame)
+    {
+        frame = default;
+        if (buffer.Length < PrefixLength)
+        {
+            return false;
+        }
+
+        Span<byte> prefix = stackalloc byte[PrefixLength];
+        buffer.Slice(0, PrefixLength).CopyTo(prefix);
+        var length = BinaryPrimitives.ReadUInt32BigEndian(prefix);
+        if (length == 0 || length > (uint)maxFrameLength)
+        {
+            throw new ProtocolException(
+                ProtocolErrorCode.FrameTooLarge,
+                length == 0 ? "frame length is zero" : $"frame length {length} exceeds the limit of {maxFrameLength} bytes");
+        }
+
+        var total = PrefixLength + (long)length;
+        if (buffer.Length < total)
+        {
+            return false;
+        }
+
+        frame = buffer.Slice(0, total);
+        buffer = buffer.Slice(total);
+        return true;
+    }
+
+    /// <summary>Returns the body of a frame read by <see cref="TryReadFrame"/>.</summary>
+    public static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> frame) => frame[PrefixLength..];
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using SecureChat.Protocol.Framing;
+
+namespace SecureChat.Protocol.Messages;
+
+/// <summary>Strict JSON encoding and decoding of wire messages and plaintexts (protocol §1).</summary>
+/// <remarks>Invalid UTF-8, invalid JSON, a non-object, a missing or unknown <c>type</c>, a duplicate member,
+/// a missing required member or a member of the wrong JSON type are all <c>PROTOCOL_ERROR</c>.
+/// Unknown extra members are ignored.</remarks>
+public static class MessageCodec
+{
+    /// <summary>Decodes a frame body into its message.</summary>
+    /// <exception cref="ProtocolException"><c>PROTOCOL_ERROR</c> for anything malformed.</exception>
+    public static WireMessage Decode(ReadOnlySpan<byte> body) =>
+        DecodeJson(body, ProtocolJsonContext.Default.WireMessage, "message");
+
+    /// <summary>Decodes a whole frame (length prefix included).</summary>
+    public static WireMessage DecodeFrame(ReadOnlySpan<byte> frame) => Decode(FrameReader.Body(frame));
+
+    /// <summary>Encodes a message as a frame body (UTF-8 JSON, <c>type</c> first).</summary>
+    public static byte[] Encode(WireMessage message) =>
+        JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.WireMessage);
+
+    /// <summary>Encodes a message as a whole frame, length prefix included.</summary>
+    public static byte[] EncodeFrame(WireMessage message) => FrameWriter.Frame(Encode(message));
+
+    /// <summary>Decodes an <c>auth_request</c> plaintext.</summary>
+    public static AuthRequestPlaintext DecodeAuthRequest(ReadOnlySpan<byte> plaintext) =>
+        DecodeJson(plaintext, ProtocolJsonContext.Default.AuthRequestPlaintext, "auth request");
+
+    /// <summary>Encodes an <c>auth_request</c> plaintext.</summary>
+    public static byte[] Encode(AuthRequestPlaintext plaintext) =>
+        JsonSerializer.SerializeToUtf8Bytes(plaintext, ProtocolJsonContext.Default.AuthRequestPlaintext);
+
+    /// <summary>Decodes an <c>auth_response</c> plaintext.</summary>
+    public static AuthResponsePlaintext DecodeAuthResponse(ReadOnlySpan<byte> plaintext) =>
+        DecodeJson(plaintext, ProtocolJsonContext.Default.AuthResponsePlaintext, "auth response");
+
+    /// <summary>Encodes an <c>auth_response</c> plaintext.</summary>
+    public static byte[] Encode(AuthResponsePlaintext plaintext) =>
+        JsonSerializer.SerializeToUtf8Bytes(plaintext, ProtocolJsonContext.Default.AuthResponsePlaintext);
+
+    /// <summary>Decodes a chat plaintext.</summary>
+    public static ChatPlaintext DecodeChat(ReadOnlySpan<byte> plaintext) =>
+        DecodeJson(plaintext, ProtocolJsonContext.Default.ChatPlaintext, "chat plaintext");
+
+    /// <summary>Encodes a chat plaintext.</summary>
+    public static byte[] Encode(ChatPlaintext plaintext) =>
+        JsonSerializer.SerializeToUtf8Bytes(plaintext, ProtocolJsonContext.Default.ChatPlaintext);
+
+    private static T DecodeJson<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> typeInfo, string what)
+    {
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(utf8, typeInfo);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            // Never echo parser details that could carry peer-controlled bytes into logs verbatim.
+            throw new ProtocolException(ProtocolErrorCode.ProtocolError, $"malformed {what}: {Describe(e)}");
+        }
+
+        return value ?? throw new ProtocolException(ProtocolErrorCode.ProtocolError, $"malformed {what}: not an object");
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        JsonException { Path: { Length: > 0 } path } => $"invalid JSON at {Truncate(path)}",
+        JsonException => "invalid JSON",
+        NotSupportedException => "missing or unknown type",
+        _ => "invalid value",
+    };
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64];
+}

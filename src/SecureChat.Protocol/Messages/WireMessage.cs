@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace SecureChat.Protocol.Messages;
+
+/// <summary>A message of protocol §4: one JSON object per frame, told apart by its <c>type</c> member.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(HelloMessage), "hello")]
+[JsonDerivedType(typeof(ServerHelloMessage), "server_hello")]
+[JsonDerivedType(typeof(DhClientMessage), "dh_client")]
+[JsonDerivedType(typeof(DhServerMessage), "dh_server")]
+[JsonDerivedType(typeof(AuthRequestMessage), "auth_request")]
+[JsonDerivedType(typeof(AuthResponseMessage), "auth_response")]
+[JsonDerivedType(typeof(ChatMessage), "msg")]
+[JsonDerivedType(typeof(ReceiptMessage), "receipt")]
+[JsonDerivedType(typeof(ErrorMessage), "error")]
+public abstract record WireMessage;
+
+/// <summary>Wire names of the two DH phases.</summary>
+public static class DhPhase
+{
+    /// <summary>The temporary exchange that yields k_auth (§4.2).</summary>
+    public const string Auth = "auth";
+
+    /// <summary>The session exchange that yields k_chat (§4.4).</summary>
+    public const string Chat = "chat";
+}

@@ -1,0 +1,249 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SecureChat.Crypto;
+using SecureChat.Pki;
+using SecureChat.Protocol.Handshake;
+using SecureChat.Protocol.Messages;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Protocol;
+
+/// <summary>What both state machines share: the handshake transcript, peer certificate handling, the chat
+/// phase and teardown. Not thread-safe: a host drives one endpoint from one place at a time.</summary>
+public abstract class ProtocolEndpoint : IDisposable
+{
+    /// <summary>Length of the hello nonces.</summary>
+    public const int NonceLength = 32;
+
+    private bool _receiptSent;
+    private bool _peerReceiptReceived;
+
+    private protected ProtocolEndpoint(LocalIdentity identity, CertificateValidator validator, ProtocolSettings settings)
+    {
+        Identity = identity ?? throw new ArgumentNullException(nameof(identity));
+        Validator = validator ?? throw new ArgumentNullException(nameof(validator));
+        Settings = settings ?? throw new ArgumentNullException(nameof(settings));
+    }
+
+    /// <summary>The handshake frames and running hash.</summary>
+    public HandshakeTranscript Transcript { get; } = new();
+
+    /// <summary>The peer's certificate once accepted.</summary>
+    public X509Certificate2? PeerCertificate { get; private set; }
+
+    /// <summary>The chat phase, once k_chat is established.</summary>
+    public ChatSession? Chat { get; private protected set; }
+
+    /// <summary>True when the session has ended (receipts exchanged) or failed.</summary>
+    public bool IsClosed { get; private protected set; }
+
+    /// <summary>This endpoint's identity.</summary>
+    protected LocalIdentity Identity { get; }
+
+    /// <summary>Settings in force.</summary>
+    protected ProtocolSettings Settings { get; }
+
+    private protected CertificateValidator Validator { get; }
+
+    private protected VerificationKey? PeerKey { get; private set; }
+
+    /// <summary>Handles one whole frame received from the peer (length prefix included).</summary>
+    /// <exception cref="ProtocolException">The connection must end; unless <see cref="ProtocolException.IsRemote"/>,
+    /// send <see cref="ErrorFrame"/> with its code first.</exception>
+    public ProtocolOutput Receive(ReadOnlySpan<byte> frame)
+    {
+        if (IsClosed)
+        {
+            throw new ProtocolException(ProtocolErrorCode.ProtocolError, "frame after the session ended");
+        }
+
+        try
+        {
+            var message = MessageCodec.DecodeFrame(frame);
+            if (message is ErrorMessage error)
+            {
+                throw ProtocolException.FromPeer(ProtocolErrorCodes.FromWire(error.Code), error.Message);
+            }
+
+            return Chat is null ? ReceiveHandshake(message, frame) : ReceiveChat(message);
+        }
+        catch (ProtocolException)
+        {
+            IsClosed = true;
+            throw;
+        }
+    }
+
+    /// <summary>Seals and returns one chat message.</summary>
+    public ProtocolOutput Send(ChatPlaintext content)
+    {
+        var chat = RequireChat();
+        if (_receiptSent)
+        {
+            throw new InvalidOperationException("No message may follow this side's receipt.");
+        }
+
+        var sent = chat.Seal(content);
+        var output = new ProtocolOutput().With(sent);
+        output.Frames.Add(MessageCodec.EncodeFrame(sent.Message));
+        return output;
+    }
+
+    /// <summary>Seals a text message with fresh commitment randomness.</summary>
+    public ProtocolOutput SendText(string text) => Send(RequireChat().NewPlaintext(text));
+
+    /// <summary>Ends the session by sending this side's receipt; the peer answers with its own.</summary>
+    public ProtocolOutput EndSession()
+    {
+        var output = new ProtocolOutput();
+        if (!_receiptSent && !IsClosed)
+        {
+            AddOwnReceipt(output);
+        }
+
+        return output;
+    }
+
+    /// <summary>Builds an <c>error</c> frame to send before closing.</summary>
+    public static byte[] ErrorFrame(ProtocolErrorCode code, string message) =>
+        MessageCodec.EncodeFrame(new ErrorMessage { Code = code.ToWire(), Message = message });
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases keys; derived classes zero their handshake secrets here.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Chat?.Dispose();
+            PeerKey?.Dispose();
+            Transcript.Dispose();
+        }
+    }
+
+    private protected abstract ProtocolOutput ReceiveHandshake(WireMessage message, ReadOnlySpan<byte> frame);
+
+    /// <summary>Checks <c>version</c>, the nonce and the peer certificate of a hello.</summary>
+    private protected void AcceptPeerHello(long version, string nonce, string certificatePem, ProtocolOutput output)
+    {
+        if (version != 1)
+        {
+            throw new ProtocolException(ProtocolErrorCode.UnsupportedVersion, $"version {version} is not supported (only 1)");
+        }
+
+        WireBytes.FromBase64(nonce, "nonce", NonceLength);
+        var certificate = PemFiles.TryParseCertificate(certificatePem)
+            ?? throw new ProtocolException(ProtocolErrorCode.BadCert, "peer certificate is not a single well-formed PEM certificate");
+        var check = Validator.Validate(certificate, Settings.Time.GetUtcNow());
+        if (!check.IsValid)
+        {
+            certificate.Dispose();
+            throw new ProtocolException(ProtocolErrorCode.BadCert, $"certificate rejected: {check.Reason}");
+        }
+
+        PeerKey = VerificationKey.FromCertificate(certificate)
+            ?? throw new ProtocolException(ProtocolErrorCode.BadCert, "certificate key is neither RSA nor ECDSA");
+        PeerCertificate = certificate;
+        output.With(new PeerCertificateAccepted(certificate));
+    }
+
+    /// <summary>Resolves a group name against the policy or throws <c>BAD_DH</c>.</summary>
+    private protected DhGroup RequireGroup(string name, IReadOnlyList<DhGroup> accepted)
+    {
+        var group = DhGroup.FromName(name);
+        if (group is null || !accepted.Contains(group))
+        {
+            throw new ProtocolException(ProtocolErrorCode.BadDh, $"DH group '{Truncate(name)}' is not allowed");
+        }
+
+        return group;
+    }
+
+    /// <summary>Computes Z with the peer's public value or throws <c>BAD_DH</c>.</summary>
+    private protected static byte[] Agree(DhKeyPair own, byte[] peerValue)
+    {
+        if (!own.TryComputeSharedSecret(peerValue, out var z))
+        {
+            throw new ProtocolException(ProtocolErrorCode.BadDh, "peer DH public value is out of range or gives a trivial secret");
+        }
+
+        return z;
+    }
+
+    /// <summary>Starts the chat phase from the auth secret, Z2 and TH2; zeroes the inputs it consumes.</summary>
+    private protected SessionEstablished StartChat(AuthKeys authKeys, byte[] z2, byte[] th2, Direction outbound)
+    {
+        var keys = KeySchedule.DeriveChatKeys(authKeys.AuthSecret, z2, th2);
+        CryptographicOperations.ZeroMemory(z2);
+        authKeys.Dispose();
+        var peerCert = PeerCertificate!.RawData;
+        var ownCert = Identity.Certificate.RawData;
+        var (clientDer, serverDer) = outbound == Direction.ClientToServer ? (ownCert, peerCert) : (peerCert, ownCert);
+
+        // The chat session owns its own copy of the peer key so that disposing either never breaks the other.
+        var peerKey = VerificationKey.FromCertificate(PeerCertificate)!;
+        Chat = new ChatSession(keys, outbound, Identity.SigningKey, peerKey, clientDer, serverDer, Settings);
+        return new SessionEstablished(keys.SessionId.ToArray());
+    }
+
+    private protected VerificationKey RequirePeerKey() =>
+        PeerKey ?? throw new InvalidOperationException("The peer certificate has not been accepted yet.");
+
+    private protected static string Truncate(string? text) => text is null ? "" : text.Length <= 32 ? text : text[..32];
+
+    private protected static ProtocolException Unexpected(WireMessage message, string expected) =>
+        new(ProtocolErrorCode.ProtocolError, $"unexpected '{TypeName(message)}', expected {expected}");
+
+    private static string TypeName(WireMessage message) => message switch
+    {
+        HelloMessage => "hello",
+        ServerHelloMessage => "server_hello",
+        DhClientMessage => "dh_client",
+        DhServerMessage => "dh_server",
+        AuthRequestMessage => "auth_request",
+        AuthResponseMessage => "auth_response",
+        ChatMessage => "msg",
+        ReceiptMessage => "receipt",
+        _ => "error",
+    };
+
+    private ProtocolOutput ReceiveChat(WireMessage message)
+    {
+        var chat = Chat!;
+        var output = new ProtocolOutput();
+        switch (message)
+        {
+            case ChatMessage msg when !_peerReceiptReceived:
+                return output.With(chat.Open(msg));
+            case ReceiptMessage receipt when !_peerReceiptReceived:
+                chat.VerifyPeerReceipt(receipt);
+                _peerReceiptReceived = true;
+                output.With(new ReceiptReceived(receipt));
+                if (!_receiptSent)
+                {
+                    AddOwnReceipt(output);
+                }
+
+                IsClosed = true;
+                return output.With(new SessionEnded());
+            default:
+                throw Unexpected(message, _peerReceiptReceived ? "nothing after the receipt" : "msg or receipt");
+        }
+    }
+
+    private void AddOwnReceipt(ProtocolOutput output)
+    {
+        var receipt = RequireChat().CreateReceipt();
+        _receiptSent = true;
+        output.With(new ReceiptSent(receipt));
+        output.Frames.Add(MessageCodec.EncodeFrame(receipt));
+    }
+
+    private ChatSession RequireChat() =>
+        Chat ?? throw new InvalidOperationException("The session key is not established yet.");
+}

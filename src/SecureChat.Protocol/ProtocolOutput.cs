@@ -1,0 +1,54 @@
+using System.Security.Cryptography.X509Certificates;
+using SecureChat.Protocol.Messages;
+
+namespace SecureChat.Protocol;
+
+/// <summary>What one step of a state machine produced: frames to send, in order, and events for the host.</summary>
+public sealed class ProtocolOutput
+{
+    /// <summary>Whole frames (length prefix included) to write to the peer, in order.</summary>
+    public List<byte[]> Frames { get; } = [];
+
+    /// <summary>What happened, in order.</summary>
+    public List<ProtocolEvent> Events { get; } = [];
+
+    /// <summary>Adds an event and returns this output.</summary>
+    public ProtocolOutput With(ProtocolEvent protocolEvent)
+    {
+        Events.Add(protocolEvent);
+        return this;
+    }
+}
+
+/// <summary>Something a state machine tells its host.</summary>
+public abstract record ProtocolEvent;
+
+/// <summary>The peer's certificate passed the checks of §6.</summary>
+public sealed record PeerCertificateAccepted(X509Certificate2 Certificate) : ProtocolEvent;
+
+/// <summary>Client: k_auth is established and the server proved its key; credentials may be sent now.</summary>
+public sealed record ReadyForCredentials : ProtocolEvent;
+
+/// <summary>Server: a decrypted register/login request awaits the host's decision (<c>CompleteAuth</c>).</summary>
+public sealed record AuthRequestReceived(AuthRequestPlaintext Request) : ProtocolEvent;
+
+/// <summary>Client: the server answered a register/login request.</summary>
+public sealed record AuthResponseReceived(AuthResponsePlaintext Response) : ProtocolEvent;
+
+/// <summary>k_chat is established; chat messages may flow.</summary>
+public sealed record SessionEstablished(byte[] SessionId) : ProtocolEvent;
+
+/// <summary>A message was sealed and is about to be sent (log it first).</summary>
+public sealed record MessageSent(Direction Direction, ChatMessage Message, byte[] Plaintext) : ProtocolEvent;
+
+/// <summary>A message passed every check of §4.5 (log it, then deliver it).</summary>
+public sealed record MessageReceived(Direction Direction, ChatMessage Message, byte[] Plaintext, ChatPlaintext Content) : ProtocolEvent;
+
+/// <summary>This side's receipt was made and is about to be sent.</summary>
+public sealed record ReceiptSent(ReceiptMessage Receipt) : ProtocolEvent;
+
+/// <summary>The peer's receipt verified against this side's transcript.</summary>
+public sealed record ReceiptReceived(ReceiptMessage Receipt) : ProtocolEvent;
+
+/// <summary>Both receipts were exchanged; the connection should close.</summary>
+public sealed record SessionEnded : ProtocolEvent;

@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using System.Text;
+using SecureChat.Crypto;
+using SecureChat.Protocol.Handshake;
+using SecureChat.Protocol.Messages;
+
+namespace SecureChat.Protocol.Session;
+
+/// <summary>The chat phase of one connection (protocol §4.5–§4.6): sealing and opening messages in order,
+/// the canonical transcript chains and the receipts.</summary>
+public sealed class ChatSession : IDisposable
+{
+    private readonly ChatKeys _keys;
+    private readonly Direction _outbound;
+    private readonly SigningKey _signer;
+    private readonly VerificationKey _peerKey;
+    private readonly byte[] _clientCertDer;
+    private readonly byte[] _serverCertDer;
+    private readonly ProtocolSettings _settings;
+
+    internal ChatSession(ChatKeys keys, Direction outbound, SigningKey signer, VerificationKey peerKey,
+        byte[] clientCertDer, byte[] serverCertDer, ProtocolSettings settings)
+    {
+        _keys = keys;
+        _outbound = outbound;
+        _signer = signer;
+        _peerKey = peerKey;
+        _clientCertDer = clientCertDer;
+        _serverCertDer = serverCertDer;
+        _settings = settings;
+        Chain = new TranscriptChain(keys.SessionId);
+    }
+
+    /// <summary>The 16-byte session id (TH2[:16]).</summary>
+    public ReadOnlySpan<byte> SessionId => _keys.SessionId;
+
+    /// <summary>The canonical transcript chains so far.</summary>
+    public TranscriptChain Chain { get; }
+
+    /// <summary>Seqno of the last message sent.</summary>
+    public long LastSent => Chain.Count(_outbound);
+
+    /// <summary>Seqno of the last message received.</summary>
+    public long LastReceived => Chain.Count(_outbound.Reverse());
+
+    private ReceiptIssuer Self => _outbound == Direction.ClientToServer ? ReceiptIssuer.Client : ReceiptIssuer.Server;
+
+    /// <summary>Makes a plaintext with fresh commitment randomness <c>r</c>.</summary>
+    public ChatPlaintext NewPlaintext(string text, string? from = null, string? kind = null, long? originalTs = null) => new()
+    {
+        Text = text,
+        R = Convert.ToBase64String(_settings.Entropy.GetBytes(MessageEnvelope.CommitRandomLength)),
+        From = from,
+        Kind = kind,
+        Ts = originalTs,
+    };
+
+    /// <summary>Seals the next outbound message and adds it to the chain.</summary>
+    public MessageSent Seal(ChatPlaintext content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (Encoding.UTF8.GetByteCount(content.Text) > _settings.MaxTextBytes)
+        {
+            throw new ArgumentException($"The text exceeds {_settings.MaxTextBytes} bytes.", nameof(content));
+        }
+
+        var plaintext = MessageCodec.Encode(content);
+        var message = MessageEnvelope.Seal(_keys.For(_outbound), _keys.SessionId, _outbound, LastSent + 1, _settings.NowMs, plaintext, _signer);
+        Chain.Append(_outbound, message);
+        return new MessageSent(_outbound, message, plaintext);
+    }
+
+    /// <summary>Runs the receiver's checks of §4.5 in order and, if all pass, adds the message to the chain.</summary>
+    /// <exception cref="ProtocolException">REPLAY, SEQ_GAP, STALE, SIG_FAIL, DECRYPT_FAIL or PROTOCOL_ERROR.</exception>
+    public MessageReceived Open(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var inbound = _outbound.Reverse();
+        var last = LastReceived;
+        if (message.Seqno <= last)
+        {
+            throw new ProtocolException(ProtocolErrorCode.Replay, $"seqno {message.Seqno} was already seen (last {last})");
+        }
+
+        if (message.Seqno > last + 1)
+        {
+            throw new ProtocolException(ProtocolErrorCode.SeqGap, $"seqno {message.Seqno} skips from {last}");
+        }
+
+        var skew = Math.Abs((decimal)message.Ts - _settings.NowMs);
+        if (skew > (decimal)_settings.MaxClockSkew.TotalMilliseconds)
+        {
+            throw new ProtocolException(ProtocolErrorCode.Stale, $"timestamp is {skew} ms away from now");
+        }
+
+        if (!MessageEnvelope.VerifySignature(_peerKey, _keys.SessionId, inbound, message, out var ct, out var commit))
+        {
+            throw new ProtocolException(ProtocolErrorCode.SigFail, $"signature of message {message.Seqno} does not verify");
+        }
+
+        if (!MessageEnvelope.TryOpen(_keys.For(inbound), _keys.SessionId, inbound, message.Seqno, message.Ts, ct, commit, out var plaintext))
+        {
+            throw new ProtocolException(ProtocolErrorCode.DecryptFail, $"message {message.Seqno} does not decrypt or does not match its commitment");
+        }
+
+        var content = MessageCodec.DecodeChat(plaintext);
+        ValidateContent(content);
+        Chain.Append(inbound, message);
+        return new MessageReceived(inbound, message, plaintext, content);
+    }
+
+    /// <summary>Makes this side's receipt over everything sent and received so far.</summary>
+    public ReceiptMessage CreateReceipt() =>
+        Receipts.Create(Self, _keys.SessionId, _clientCertDer, _serverCertDer, Chain, _signer);
+
+    /// <summary>Checks the peer's receipt against this side's chains.</summary>
+    /// <exception cref="ProtocolException">RECEIPT_MISMATCH with the reason.</exception>
+    public void VerifyPeerReceipt(ReceiptMessage receipt)
+    {
+        var peer = Self == ReceiptIssuer.Client ? ReceiptIssuer.Server : ReceiptIssuer.Client;
+        var problem = Receipts.Verify(receipt, peer, _peerKey, _keys.SessionId, _clientCertDer, _serverCertDer, Chain);
+        if (problem != ReceiptProblem.None)
+        {
+            throw new ProtocolException(ProtocolErrorCode.ReceiptMismatch, problem switch
+            {
+                ReceiptProblem.Malformed => "peer receipt is malformed",
+                ReceiptProblem.WrongSession => "peer receipt names another session",
+                ReceiptProblem.BadSignature => "peer receipt signature does not verify",
+                ReceiptProblem.BeyondTranscript => "peer receipt covers messages this side never saw (possible truncation)",
+                _ => "peer receipt hash differs from this side's transcript (possible tampering)",
+            });
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _keys.Dispose();
+        _peerKey.Dispose();
+    }
+
+    private void ValidateContent(ChatPlaintext content)
+    {
+        if (Encoding.UTF8.GetByteCount(content.Text) > _settings.MaxTextBytes)
+        {
+            throw new ProtocolException(ProtocolErrorCode.ProtocolError, $"text exceeds {_settings.MaxTextBytes} bytes");
+        }
+
+        if (!WireBytes.TryFromCanonicalBase64(content.R, out var r) || r.Length != MessageEnvelope.CommitRandomLength)
+        {
+            throw new ProtocolException(ProtocolErrorCode.ProtocolError, "'r' must be 16 bytes of base64");
+        }
+
+        CryptographicOperations.ZeroMemory(r);
+    }
+}

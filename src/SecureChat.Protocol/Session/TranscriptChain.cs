@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SecureChat.Protocol.Messages;
+
+namespace SecureChat.Protocol.Session;
+
+/// <summary>The canonical per-direction transcript chains of protocol §4.6; identical on both sides whatever
+/// the interleaving, because each direction is chained on its own in seqno order.</summary>
+public sealed class TranscriptChain
+{
+    private readonly List<byte[]> _clientToServer;
+    private readonly List<byte[]> _serverToClient;
+
+    /// <summary>Starts both chains for <paramref name="sessionId"/>.</summary>
+    public TranscriptChain(ReadOnlySpan<byte> sessionId)
+    {
+        _clientToServer = [Seed(Direction.ClientToServer, sessionId)];
+        _serverToClient = [Seed(Direction.ServerToClient, sessionId)];
+    }
+
+    /// <summary>Number of messages chained in <paramref name="direction"/> (the last seqno).</summary>
+    public long Count(Direction direction) => Chain(direction).Count - 1;
+
+    /// <summary>Appends a message; its seqno must be the next one of that direction.</summary>
+    public void Append(Direction direction, ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var chain = Chain(direction);
+        if (message.Seqno != chain.Count)
+        {
+            throw new InvalidOperationException($"seqno {message.Seqno} is not the next in {direction.ToWire()}");
+        }
+
+        chain.Add(Next(chain[^1], Line(direction, message)));
+    }
+
+    /// <summary>The chain value after the first <paramref name="count"/> messages of <paramref name="direction"/>.</summary>
+    public byte[] ChainValue(Direction direction, long count) => Chain(direction)[checked((int)count)];
+
+    /// <summary><c>H(chain_c2s(c2s) || chain_s2c(s2c))</c>, or <see langword="null"/> if a count is beyond what is held.</summary>
+    public byte[]? TranscriptHash(long c2sCount, long s2cCount)
+    {
+        if (c2sCount < 0 || s2cCount < 0 || c2sCount > Count(Direction.ClientToServer) || s2cCount > Count(Direction.ServerToClient))
+        {
+            return null;
+        }
+
+        return Combine(ChainValue(Direction.ClientToServer, c2sCount), ChainValue(Direction.ServerToClient, s2cCount));
+    }
+
+    /// <summary><c>chain_dir_0 = H("securechat/1 transcript " || dir || 0x00 || session_id)</c>.</summary>
+    public static byte[] Seed(Direction direction, ReadOnlySpan<byte> sessionId) =>
+        SHA256.HashData(Labels.WithZeroAndSuffix(Labels.TranscriptChainSeed + direction.ToWire(), sessionId));
+
+    /// <summary><c>chain_k = H(chain_(k-1) || line_k)</c>.</summary>
+    public static byte[] Next(ReadOnlySpan<byte> previous, string line)
+    {
+        var lineBytes = Encoding.UTF8.GetBytes(line);
+        var input = new byte[previous.Length + lineBytes.Length];
+        previous.CopyTo(input);
+        lineBytes.CopyTo(input, previous.Length);
+        return SHA256.HashData(input);
+    }
+
+    /// <summary>The canonical line <c>dir|seqno|ts|ct|commit|sig</c>, base64 exactly as sent.</summary>
+    public static string Line(Direction direction, ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{direction.ToWire()}|{message.Seqno}|{message.Ts}|{message.Ct}|{message.Commit}|{message.Sig}");
+    }
+
+    /// <summary><c>transcript_sha256 = H(chain_c2s || chain_s2c)</c>.</summary>
+    public static byte[] Combine(ReadOnlySpan<byte> clientToServer, ReadOnlySpan<byte> serverToClient)
+    {
+        Span<byte> input = stackalloc byte[clientToServer.Length + serverToClient.Length];
+        clientToServer.CopyTo(input);
+        serverToClient.CopyTo(input[clientToServer.Length..]);
+        return SHA256.HashData(input);
+    }
+
+    private List<byte[]> Chain(Direction direction) => direction == Direction.ClientToServer ? _clientToServer : _serverToClient;
+}

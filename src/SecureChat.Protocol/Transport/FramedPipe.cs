@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using SecureChat.Protocol.Framing;
+
+namespace SecureChat.Protocol.Transport;
+
+/// <summary>Reads and writes whole frames over an <see cref="IDuplexPipe"/>, so Kestrel's connection transport,
+/// a client's socket stream and an in-memory pipe pair all drive the protocol the same way.</summary>
+public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReader.DefaultMaxFrameLength)
+{
+    private readonly IDuplexPipe _pipe = pipe ?? throw new ArgumentNullException(nameof(pipe));
+
+    /// <summary>Reads the next frame, length prefix included.</summary>
+    /// <returns>The frame, or <see langword="null"/> when the peer closed cleanly between frames.</returns>
+    /// <exception cref="ProtocolException"><c>FRAME_TOO_LARGE</c> (before the body is read), or
+    /// <c>PROTOCOL_ERROR</c> when the connection ends in the middle of a frame.</exception>
+    public async ValueTask<byte[]?> ReadFrameAsync(CancellationToken cancellationToken = default)
+    {
+        var reader = _pipe.Input;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                if (FrameReader.TryReadFrame(ref buffer, maxFrameLength, out var frame))
+                {
+                    var bytes = frame.ToArray();
+                    reader.AdvanceTo(buffer.Start);
+                    return bytes;
+                }
+            }
+            catch (ProtocolException)
+            {
+                reader.AdvanceTo(buffer.Start);
+                throw;
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                var partial = !buffer.IsEmpty;
+                reader.AdvanceTo(buffer.End);
+                return partial
+                    ? throw new ProtocolException(ProtocolErrorCode.ProtocolError, "connection closed in the middle of a frame")
+                    : null;
+            }
+
+            // Nothing whole yet: mark everything examined so the next read waits for more bytes.
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>Writes frames in order and flushes once.</summary>
+    public async ValueTask WriteAsync(IEnumerable<byte[]> frames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var writer = _pipe.Output;
+        foreach (var frame in frames)
+        {
+            writer.Write(frame);
+        }
+
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one frame and flushes.</summary>
+    public ValueTask WriteAsync(byte[] frame, CancellationToken cancellationToken = default) => WriteAsync([frame], cancellationToken);
+}
