@@ -1,3 +1,3 @@
 using System.Runtime.CompilerServices;
 
-[assembly: InternalsVisibleTo("SecureChat.Server.Tests")]
+[assembly: InternalsVisibleTo("SecureChat.Integration.Tests")]

@@ -1,0 +1,352 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using SecureChat.Protocol;
+using SecureChat.Protocol.Evidence;
+using SecureChat.Protocol.Messages;
+using SecureChat.Protocol.Transport;
+using SecureChat.Storage.Transcripts;
+
+namespace SecureChat.Client;
+
+/// <summary>A client connection: drives a <see cref="ClientProtocol"/> over TCP, keeps the client's transcript
+/// (with plaintext, the owner's record) and surfaces incoming messages as <see cref="ChatEvent"/>s.</summary>
+public sealed class ChatClient : IAsyncDisposable
+{
+    private readonly TcpClient _tcp;
+    private readonly FramedPipe _pipe;
+    private readonly ClientProtocol _protocol;
+    private readonly ChatClientOptions _options;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Channel<ChatEvent> _events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource<ChatEnded> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startedMs;
+    private TranscriptWriter? _transcript;
+    private Task? _reader;
+
+    private ChatClient(TcpClient tcp, ChatClientOptions options)
+    {
+        _tcp = tcp;
+        _options = options;
+        var stream = tcp.GetStream();
+        _pipe = new FramedPipe(new StreamDuplexPipe(PipeReader.Create(stream), PipeWriter.Create(stream)));
+        _protocol = new ClientProtocol(options.Identity, options.ServerValidator, options.Settings);
+        _startedMs = options.Settings.NowMs;
+    }
+
+    /// <summary>The username the server confirmed, once logged in.</summary>
+    public string? Username { get; private set; }
+
+    /// <summary>The session id (hex), once k_chat is established.</summary>
+    public string? SessionId { get; private set; }
+
+    /// <summary>This session's transcript file, once established.</summary>
+    public string? TranscriptPath => _transcript?.Path;
+
+    /// <summary>Incoming messages and the end of the session.</summary>
+    public ChannelReader<ChatEvent> Events => _events.Reader;
+
+    /// <summary>Completes when the session ends (receipts exchanged, error or disconnect).</summary>
+    public Task<ChatEnded> Completion => _ended.Task;
+
+    /// <summary>Connects, exchanges certificates and runs the signed DH for k_auth.</summary>
+    /// <exception cref="ProtocolException">The server was refused (e.g. BAD_CERT) or refused us.</exception>
+    /// <exception cref="SocketException">The server is unreachable.</exception>
+    public static async Task<ChatClient> ConnectAsync(string host, int port, ChatClientOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+
+        var client = new ChatClient(tcp, options);
+        try
+        {
+            await client.WriteAsync(client._protocol.Start(), cancellationToken).ConfigureAwait(false);
+            await client.HandshakeUntilAsync(() => client._protocol.CanSubmitCredentials, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Registers a new account; on success the session key is established and chat may start.</summary>
+    public Task<AuthResponsePlaintext> RegisterAsync(string email, string username, string password, CancellationToken cancellationToken = default) =>
+        AuthenticateAsync(new AuthRequestPlaintext { Op = AuthRequestPlaintext.Register, Email = email, Username = username, Password = password }, cancellationToken);
+
+    /// <summary>Logs in; on success the session key is established and chat may start.</summary>
+    public Task<AuthResponsePlaintext> LoginAsync(string email, string password, CancellationToken cancellationToken = default) =>
+        AuthenticateAsync(new AuthRequestPlaintext { Op = AuthRequestPlaintext.Login, Email = email, Password = password }, cancellationToken);
+
+    /// <summary>Sends one message (logged in the transcript before it leaves).</summary>
+    public async Task SendAsync(string text, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var output = _protocol.SendText(text);
+            Record(output);
+            await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Ends the session with receipts and waits for the server's; reports whether they matched.</summary>
+    public async Task<ChatEnded> EndAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_ended.Task.IsCompleted)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var output = _protocol.EndSession();
+                Record(output);
+                await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The read loop reports how the session ended.
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        return await _ended.Task.WaitAsync(_options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        _tcp.Dispose();
+        if (_reader is not null)
+        {
+            await _reader.ConfigureAwait(false);
+        }
+
+        _transcript?.Dispose();
+        _protocol.Dispose();
+        _lifetime.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task<AuthResponsePlaintext> AuthenticateAsync(AuthRequestPlaintext request, CancellationToken cancellationToken)
+    {
+        await WriteAsync(_protocol.SubmitCredentials(request), cancellationToken).ConfigureAwait(false);
+        AuthResponsePlaintext? response = null;
+        await HandshakeUntilAsync(() => response is { Ok: false } || _protocol.Chat is not null, cancellationToken, e =>
+        {
+            if (e is AuthResponseReceived r)
+            {
+                response = r.Response;
+            }
+        }).ConfigureAwait(false);
+        if (response!.Ok)
+        {
+            Username = response.Username;
+            _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
+        }
+
+        return response;
+    }
+
+    private async Task HandshakeUntilAsync(Func<bool> done, CancellationToken cancellationToken, Action<ProtocolEvent>? observe = null)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.HandshakeTimeout);
+        while (!done())
+        {
+            byte[]? frame;
+            try
+            {
+                frame = await _pipe.ReadFrameAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ProtocolException(ProtocolErrorCode.Timeout, "the server did not answer in time");
+            }
+
+            if (frame is null)
+            {
+                throw new ProtocolException(ProtocolErrorCode.ProtocolError, "the server closed the connection during the handshake");
+            }
+
+            var output = await ReceiveAsync(frame, deadline.Token).ConfigureAwait(false);
+            foreach (var e in output.Events)
+            {
+                observe?.Invoke(e);
+                if (e is SessionEstablished established)
+                {
+                    SessionId = Convert.ToHexStringLower(established.SessionId);
+                    OpenTranscript();
+                }
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        ChatEnded ended;
+        try
+        {
+            while (true)
+            {
+                var frame = await _pipe.ReadFrameAsync(_lifetime.Token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    ended = new ChatEnded(false, new ProtocolException(ProtocolErrorCode.ProtocolError, "the server closed the connection without a receipt"));
+                    break;
+                }
+
+                var output = await ReceiveAsync(frame, _lifetime.Token).ConfigureAwait(false);
+                foreach (var m in output.Events.OfType<MessageReceived>())
+                {
+                    var c = m.Content;
+                    await _events.Writer.WriteAsync(new ChatMessageReceived(m.Message.Seqno, c.From, c.Text, c.Kind ?? ChatPlaintext.ChatKind, c.Ts ?? m.Message.Ts)).ConfigureAwait(false);
+                }
+
+                if (output.Events.OfType<SessionEnded>().Any())
+                {
+                    ended = new ChatEnded(true, null);
+                    break;
+                }
+            }
+        }
+        catch (ProtocolException e)
+        {
+            ended = new ChatEnded(false, e);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or SocketException)
+        {
+            ended = new ChatEnded(false, new ProtocolException(ProtocolErrorCode.ProtocolError, "the connection was lost"));
+        }
+
+        await _events.Writer.WriteAsync(ended).ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        _ended.TrySetResult(ended);
+    }
+
+    /// <summary>Feeds one frame to the protocol; on a local protocol error tells the server why, then rethrows.</summary>
+    private async Task<ProtocolOutput> ReceiveAsync(byte[] frame, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ProtocolOutput output;
+            try
+            {
+                output = _protocol.Receive(frame);
+            }
+            catch (ProtocolException e) when (!e.IsRemote)
+            {
+                await TrySendErrorAsync(e).ConfigureAwait(false);
+                throw;
+            }
+
+            Record(output);
+            await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
+            return output;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task TrySendErrorAsync(ProtocolException e)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(e.Code, e.Message), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The connection is going away anyway.
+        }
+    }
+
+    private async Task WriteAsync(ProtocolOutput output, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void OpenTranscript()
+    {
+        if (_options.TranscriptDirectory is null)
+        {
+            return;
+        }
+
+        _transcript = TranscriptWriter.Create(_options.TranscriptDirectory, new TranscriptHeader
+        {
+            Version = 1,
+            Side = "client",
+            SessionId = SessionId!,
+            ClientCert = _options.Identity.Pem,
+            ServerCert = _protocol.PeerCertificate!.ExportCertificatePem(),
+            Username = Username ?? "",
+            StartedMs = _startedMs,
+            Handshake = [.. _protocol.Transcript.Frames.Select(Convert.ToBase64String)],
+        });
+    }
+
+    /// <summary>Writes transcript lines (the client keeps plaintext) before anything is sent or shown.</summary>
+    private void Record(ProtocolOutput output)
+    {
+        if (_transcript is null)
+        {
+            return;
+        }
+
+        foreach (var e in output.Events)
+        {
+            switch (e)
+            {
+                case MessageSent m:
+                    _transcript.AppendMessage(m.Direction, m.Message, m.Plaintext);
+                    break;
+                case MessageReceived m:
+                    _transcript.AppendMessage(m.Direction, m.Message, m.Plaintext);
+                    break;
+                case ReceiptSent r:
+                    _transcript.AppendReceipt(r.Receipt);
+                    break;
+                case ReceiptReceived r:
+                    _transcript.AppendReceipt(r.Receipt);
+                    break;
+            }
+        }
+    }
+
+    private sealed class StreamDuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}

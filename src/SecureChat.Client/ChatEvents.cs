@@ -1,0 +1,17 @@
+namespace SecureChat.Client;
+
+/// <summary>Something the server sent that the user should see.</summary>
+public abstract record ChatEvent;
+
+/// <summary>A verified, decrypted message.</summary>
+/// <param name="Seqno">Server→client sequence number.</param>
+/// <param name="From">Author, or null for a server notice.</param>
+/// <param name="Text">Message text.</param>
+/// <param name="Kind"><c>chat</c> or <c>system</c>.</param>
+/// <param name="SentMs">The author's timestamp (relayed) or the server's.</param>
+public sealed record ChatMessageReceived(long Seqno, string? From, string Text, string Kind, long SentMs) : ChatEvent;
+
+/// <summary>The session ended; <paramref name="ReceiptsMatched"/> tells whether both receipts were exchanged and verified.</summary>
+/// <param name="ReceiptsMatched">True when the server's receipt verified against this side's transcript.</param>
+/// <param name="Error">Why it ended otherwise (code and reason), or null.</param>
+public sealed record ChatEnded(bool ReceiptsMatched, SecureChat.Protocol.ProtocolException? Error) : ChatEvent;

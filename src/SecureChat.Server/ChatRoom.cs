@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using SecureChat.Protocol.Messages;
+
+namespace SecureChat.Server;
+
+/// <summary>The sessions whose users are logged in; it relays each user's message to every other user.</summary>
+/// <remarks>Relaying never waits for a recipient: each session has its own bounded queue, and a recipient
+/// that falls behind is disconnected by its own session, never the sender.</remarks>
+public sealed class ChatRoom
+{
+    private readonly ConcurrentDictionary<ServerSession, byte> _members = new();
+
+    /// <summary>Number of logged-in sessions.</summary>
+    public int Count => _members.Count;
+
+    /// <summary>Usernames of the logged-in sessions, sorted.</summary>
+    public IReadOnlyList<string> Usernames => [.. _members.Keys.Select(m => m.Username).Order(StringComparer.Ordinal)];
+
+    /// <summary>Adds a session whose chat key is established and tells the others.</summary>
+    public void Join(ServerSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _members.TryAdd(session, 0);
+        Notify(session, $"{session.Username} joined");
+    }
+
+    /// <summary>Removes a session and tells the others.</summary>
+    public void Leave(ServerSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (_members.TryRemove(session, out _))
+        {
+            Notify(session, $"{session.Username} left");
+        }
+    }
+
+    /// <summary>Relays a user's message to every other member, in this server's order.</summary>
+    public void Relay(ServerSession sender, string text, long originalTs)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        foreach (var member in _members.Keys)
+        {
+            if (!ReferenceEquals(member, sender))
+            {
+                member.Enqueue(new OutgoingMessage(text, sender.Username, ChatPlaintext.ChatKind, originalTs));
+            }
+        }
+    }
+
+    /// <summary>Asks every session to end with receipts (graceful shutdown).</summary>
+    public Task EndAllAsync() => Task.WhenAll(_members.Keys.Select(m => m.EndAsync()));
+
+    private void Notify(ServerSession subject, string text)
+    {
+        foreach (var member in _members.Keys)
+        {
+            if (!ReferenceEquals(member, subject))
+            {
+                member.Enqueue(new OutgoingMessage(text, null, ChatPlaintext.SystemKind, null));
+            }
+        }
+    }
+}
+
+/// <summary>A message waiting in a session's send queue.</summary>
+/// <param name="Text">Message text.</param>
+/// <param name="From">Original author, or null for a server notice.</param>
+/// <param name="Kind"><c>chat</c> or <c>system</c>.</param>
+/// <param name="OriginalTs">The author's timestamp for relayed messages.</param>
+public sealed record OutgoingMessage(string Text, string? From, string Kind, long? OriginalTs);

@@ -1,0 +1,127 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SecureChat.Storage.Users;
+
+namespace SecureChat.Server;
+
+/// <summary>Builds and runs the Kestrel host that serves protocol v1.</summary>
+public sealed class SecureChatServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IUserStore _store;
+
+    private SecureChatServer(WebApplication app, ServerRuntime runtime, IUserStore store)
+    {
+        _app = app;
+        Runtime = runtime;
+        _store = store;
+    }
+
+    /// <summary>The shared state of all sessions.</summary>
+    public ServerRuntime Runtime { get; }
+
+    /// <summary>The address actually listened on (after port 0 is resolved).</summary>
+    public IPEndPoint EndPoint
+    {
+        get
+        {
+            var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var uri = new Uri(address);
+            return new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
+        }
+    }
+
+    /// <summary>Reads configuration in the usual .NET order: JSON file, then <c>SECURECHAT_*</c> environment
+    /// variables, then the given overrides (command-line flags).</summary>
+    public static IConfiguration LoadConfiguration(string? jsonFile, IEnumerable<KeyValuePair<string, string?>> overrides) =>
+        new ConfigurationBuilder()
+            .AddJsonFile(jsonFile is null ? "securechat.json" : Path.GetFullPath(jsonFile), optional: jsonFile is null)
+            .AddEnvironmentVariables("SECURECHAT_")
+            .AddInMemoryCollection(overrides)
+            .Build();
+
+    /// <summary>Binds <see cref="ServerOptions"/> from configuration.</summary>
+    public static ServerOptions BindOptions(IConfiguration configuration)
+    {
+        var options = new ServerOptions();
+        configuration.Bind(options);
+        return options;
+    }
+
+    /// <summary>Loads keys, opens the user store (creating or migrating its schema) and builds the host.</summary>
+    /// <exception cref="SecureChat.Pki.PkiException">PKI files are missing or invalid.</exception>
+    /// <exception cref="UserStoreUnavailableException">The database cannot be reached at start-up.</exception>
+    public static async Task<SecureChatServer> CreateAsync(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null,
+        TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _ = options.IdentityMode; // validates the setting before anything starts
+        var endPoint = ParseEndPoint(options.Listen);
+        var pki = ServerPki.Load(options);
+        var store = UserStoreFactory.Create(options.Db);
+        await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(options.Transcripts);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        configureLogging?.Invoke(builder.Logging);
+        var clock = time ?? TimeProvider.System;
+        var credentials = new CredentialService(store, options.Argon2, timeProvider: clock);
+        builder.Services.AddSingleton(sp => new ServerRuntime(options, pki, credentials, sp.GetRequiredService<ILoggerFactory>(), clock));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ReceiptWaitSeconds + 10));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(endPoint, listen => listen.UseConnectionHandler<ChatConnectionHandler>());
+        });
+        var app = builder.Build();
+        var runtime = app.Services.GetRequiredService<ServerRuntime>();
+
+        // ApplicationStopping runs before Kestrel stops accepting and closing connections, so every open
+        // session still has its socket when it sends its receipt and waits for the client's.
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            runtime.IsStopping = true;
+            runtime.Room.EndAllAsync().Wait(TimeSpan.FromSeconds(options.ReceiptWaitSeconds + 2));
+        });
+        return new SecureChatServer(app, runtime, store);
+    }
+
+    /// <summary>Starts listening.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+
+    /// <summary>Ends every session with receipts, then stops.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Runs until Ctrl-C or SIGTERM, then shuts down gracefully.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+        Runtime.Pki.Dispose();
+        (_store as IDisposable)?.Dispose();
+    }
+
+    /// <summary>Parses <c>HOST:PORT</c> (IPv4, <c>[IPv6]:PORT</c> or <c>localhost:PORT</c>).</summary>
+    public static IPEndPoint ParseEndPoint(string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        var normalized = text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" + text[9..] : text;
+        return IPEndPoint.TryParse(normalized, out var endPoint) && normalized.Contains(':', StringComparison.Ordinal)
+            ? endPoint
+            : throw new ArgumentException($"'{text}' is not HOST:PORT (for example 127.0.0.1:7443).", nameof(text));
+    }
+}

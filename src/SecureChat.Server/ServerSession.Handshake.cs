@@ -1,0 +1,114 @@
+using System.Net;
+using SecureChat.Pki;
+using SecureChat.Protocol;
+using SecureChat.Protocol.Evidence;
+using SecureChat.Protocol.Messages;
+using SecureChat.Storage.Transcripts;
+using SecureChat.Storage.Users;
+
+namespace SecureChat.Server;
+
+/// <summary>The handshake half of a session: hello, both DH phases and register/login, within the handshake timeout.</summary>
+public sealed partial class ServerSession
+{
+    /// <summary>Runs the handshake; false when the peer went away or was refused before the chat phase.</summary>
+    private async Task<bool> HandshakeAsync()
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        deadline.CancelAfter(TimeSpan.FromSeconds(_runtime.Options.HandshakeTimeoutSeconds));
+        try
+        {
+            while (_protocol.Chat is null)
+            {
+                var frame = await _pipe.ReadFrameAsync(deadline.Token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    LogPeerClosed(_connection.ConnectionId, Username);
+                    return false;
+                }
+
+                var output = _protocol.Receive(frame);
+                await _pipe.WriteAsync(output.Frames, deadline.Token).ConfigureAwait(false);
+                foreach (var request in output.Events.OfType<AuthRequestReceived>())
+                {
+                    var response = await AuthenticateAsync(request.Request, deadline.Token).ConfigureAwait(false);
+                    var answer = _protocol.CompleteAuth(response);
+                    await _pipe.WriteAsync(answer.Frames, deadline.Token).ConfigureAwait(false);
+                    if (_protocol.IsClosed)
+                    {
+                        LogAuthFailed(_connection.ConnectionId, RemoteAddress?.ToString());
+                        return false;
+                    }
+                }
+
+                if (output.Events.OfType<SessionEstablished>().FirstOrDefault() is { } established)
+                {
+                    OpenTranscript(established.SessionId);
+                    LogEstablished(_connection.ConnectionId, Username, Convert.ToHexStringLower(established.SessionId));
+                }
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            LogHandshakeTimeout(_connection.ConnectionId, _connection.RemoteEndPoint?.ToString());
+            await SendErrorAsync(ProtocolErrorCode.Timeout, "handshake not completed in time").ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private IPAddress? RemoteAddress => (_connection.RemoteEndPoint as IPEndPoint)?.Address;
+
+    /// <summary>Decides a register/login request with the user store.</summary>
+    /// <exception cref="ProtocolException"><c>INTERNAL</c> when the user database is unavailable.</exception>
+    private async Task<AuthResponsePlaintext> AuthenticateAsync(AuthRequestPlaintext request, CancellationToken cancellationToken)
+    {
+        if (_runtime.Options.IdentityMode == IdentityMode.PerUser
+            && !CertificateValidator.MatchesEmail(_protocol.PeerCertificate!, request.Email))
+        {
+            // In per-user mode the certificate names the account; a mismatch says nothing about registration.
+            return Failure(AuthCodes.InvalidCredentials, "This certificate does not belong to that account.");
+        }
+
+        var result = request.Op == AuthRequestPlaintext.Register
+            ? await _runtime.Credentials.RegisterAsync(request.Email, request.Username ?? "", request.Password, RemoteAddress, cancellationToken).ConfigureAwait(false)
+            : await _runtime.Credentials.LoginAsync(request.Email, request.Password, RemoteAddress, cancellationToken).ConfigureAwait(false);
+        LogAuthOutcome(_connection.ConnectionId, request.Op, result.Outcome.ToString(), RemoteAddress?.ToString());
+        switch (result.Outcome)
+        {
+            case CredentialOutcome.Ok:
+                Username = result.Username ?? "";
+                return new AuthResponsePlaintext { Ok = true, Code = AuthCodes.Ok, Username = Username, Message = result.Message };
+            case CredentialOutcome.Unavailable:
+                throw new ProtocolException(ProtocolErrorCode.Internal, "the user database is unavailable; try again later");
+            default:
+                return Failure(result.Outcome switch
+                {
+                    CredentialOutcome.UserExists => AuthCodes.UserExists,
+                    CredentialOutcome.InvalidInput => AuthCodes.InvalidInput,
+                    CredentialOutcome.RateLimited => AuthCodes.RateLimited,
+                    _ => AuthCodes.InvalidCredentials,
+                }, result.Message);
+        }
+    }
+
+    private static AuthResponsePlaintext Failure(string code, string message) =>
+        new() { Ok = false, Code = code, Username = "", Message = message };
+
+    private void OpenTranscript(byte[] sessionId)
+    {
+        var header = new TranscriptHeader
+        {
+            Version = 1,
+            Side = "server",
+            SessionId = Convert.ToHexStringLower(sessionId),
+            ClientCert = _protocol.PeerCertificate!.ExportCertificatePem(),
+            ServerCert = _runtime.Pki.Identity.Pem,
+            Username = Username,
+            StartedMs = _startedMs,
+            Handshake = [.. _protocol.Transcript.Frames.Select(Convert.ToBase64String)],
+        };
+        _transcript = TranscriptWriter.Create(_runtime.Options.Transcripts, header);
+    }
+}
