@@ -19,6 +19,7 @@ public static class Kdf
     /// <summary>HKDF-Expand: derives <paramref name="length"/> bytes bound to <paramref name="info"/>.</summary>
     public static byte[] Expand(ReadOnlySpan<byte> pseudoRandomKey, ReadOnlySpan<byte> info, int length)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         var output = new byte[length];
         HKDF.Expand(HashAlgorithmName.SHA256, pseudoRandomKey, output, info);
         return output;

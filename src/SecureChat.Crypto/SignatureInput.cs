@@ -11,9 +11,21 @@ public static class SignatureInput
     public const int PaddingLength = 64;
 
     /// <summary>Returns the exact byte string that is signed for <paramref name="context"/> and <paramref name="content"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="context"/> is empty or not printable ASCII (0x20–0x7E).</exception>
     public static byte[] Build(string context, ReadOnlySpan<byte> content)
     {
         ArgumentException.ThrowIfNullOrEmpty(context);
+
+        // Encoding.ASCII would turn any other character into '?', and a NUL would move the separator; either way two
+        // different (context, content) pairs could be signed as the same bytes.
+        foreach (var c in context)
+        {
+            if (c is < ' ' or > '~')
+            {
+                throw new ArgumentException("A signature context must be printable ASCII.", nameof(context));
+            }
+        }
+
         var contextLength = Encoding.ASCII.GetByteCount(context);
         var buffer = new byte[PaddingLength + contextLength + 1 + content.Length];
         buffer.AsSpan(0, PaddingLength).Fill(0x20);

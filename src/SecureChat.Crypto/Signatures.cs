@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 
 namespace SecureChat.Crypto;
@@ -54,11 +55,51 @@ public static class Signatures
     public static bool VerifyEcdsa(ECDsa key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (!IsStrictDerEcdsaSignature(signature))
+        {
+            return false;
+        }
+
         try
         {
             return key.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Checks that <paramref name="signature"/> is exactly <c>SEQUENCE { INTEGER r, INTEGER s }</c> in DER
+    /// with r and s non-negative.</summary>
+    /// <remarks>.NET converts the DER form to r || s by copying each INTEGER's bytes as an unsigned magnitude, so it
+    /// accepts a negative INTEGER (a missing leading zero, Wycheproof "MissingZero") as if it were positive. The
+    /// protocol wants one encoding per signature, so anything but canonical DER is refused here first.</remarks>
+    private static bool IsStrictDerEcdsaSignature(ReadOnlySpan<byte> signature)
+    {
+        try
+        {
+            AsnDecoder.ReadSequence(signature, AsnEncodingRules.DER, out var contentOffset, out var contentLength, out var consumed);
+            if (consumed != signature.Length)
+            {
+                return false;
+            }
+
+            var content = signature.Slice(contentOffset, contentLength);
+            for (var i = 0; i < 2; i++)
+            {
+                var integer = AsnDecoder.ReadIntegerBytes(content, AsnEncodingRules.DER, out var integerLength);
+                if ((integer[0] & 0x80) != 0)
+                {
+                    return false;
+                }
+
+                content = content[integerLength..];
+            }
+
+            return content.IsEmpty;
+        }
+        catch (AsnContentException)
         {
             return false;
         }
