@@ -33,6 +33,7 @@ public sealed class CertificateValidator
         | X509ChainStatusFlags.OfflineRevocation | X509ChainStatusFlags.Revoked;
 
     private readonly CertificatePolicy _policy;
+    private readonly X509Certificate2 _root;
     private readonly byte[] _rootDer;
     private readonly HashSet<string> _revoked;
 
@@ -43,7 +44,10 @@ public sealed class CertificateValidator
         ArgumentNullException.ThrowIfNull(policy.Root);
         ArgumentNullException.ThrowIfNull(policy.RevokedSerials);
         _policy = policy;
+
+        // A private copy without the key: the caller may dispose its certificate, and a trust store needs no key.
         _rootDer = policy.Root.RawData;
+        _root = X509CertificateLoader.LoadCertificate(_rootDer);
         _revoked = policy.RevokedSerials.Select(RevocationList.NormalizeSerial).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -91,7 +95,7 @@ public sealed class CertificateValidator
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.Add(_policy.Root);
+        policy.CustomTrustStore.Add(_root);
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.DisableCertificateDownloads = true;
         policy.VerificationTimeIgnored = false;
