@@ -30,6 +30,7 @@ public static class CertificateAuthority
     /// <param name="role">Decides the names and extended key usage of the leaf.</param>
     /// <param name="name">The DNS name (server), the CN (client) or the e-mail address (user).</param>
     /// <returns>The leaf certificate with its private key.</returns>
+    /// <exception cref="ArgumentException">The issuer has no private key or is not a CA, or the leaf would outlive it.</exception>
     public static X509Certificate2 Issue(
         X509Certificate2 issuer, CertificateRole role, string name, KeyKind key, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
@@ -39,7 +40,8 @@ public static class CertificateAuthority
 
     /// <summary>Issues a leaf certificate for an existing RSA or ECDSA key pair, signed by <paramref name="issuer"/>.</summary>
     /// <remarks>No size check is made here so that tests can build deliberately weak certificates; the
-    /// <see cref="CertificateValidator"/> refuses them.</remarks>
+    /// <see cref="CertificateValidator"/> refuses them. A <paramref name="notBefore"/> earlier than the issuer's is
+    /// moved up to it; a <paramref name="notAfter"/> later than the issuer's is an error.</remarks>
     /// <returns>The leaf certificate with a copy of <paramref name="subjectKey"/> as its private key.</returns>
     public static X509Certificate2 Issue(
         X509Certificate2 issuer,
@@ -52,13 +54,20 @@ public static class CertificateAuthority
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(subjectKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        CheckIssuer(issuer, notAfter);
+
+        // Backdating a leaf a little for clock skew is common; before a just-created CA it would be meaningless.
+        var issuerNotBefore = new DateTimeOffset(issuer.NotBefore.ToUniversalTime());
+        if (notBefore < issuerNotBefore)
+        {
+            notBefore = issuerNotBefore;
+        }
+
         CheckValidity(notBefore, notAfter);
-        CheckIssuer(issuer, notBefore, notAfter);
 
         var request = CreateRequest(BuildSubject(name), subjectKey);
         AddLeafExtensions(request, role, name, subjectKey is RSA);
-        request.CertificateExtensions.Add(
-            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        request.CertificateExtensions.Add(AuthorityKeyIdentifier(issuer));
 
         using var generator = new IssuerSigner(issuer);
         using var unkeyed = request.Create(issuer.SubjectName, generator.Generator, notBefore, notAfter, NewSerialNumber());
@@ -120,6 +129,15 @@ public static class CertificateAuthority
         }
     }
 
+    // A CA made by bare openssl has no subject key identifier; the RFC 5280 §4.2.1.2 method derives the same
+    // value a CA with one would normally carry.
+    private static X509AuthorityKeyIdentifierExtension AuthorityKeyIdentifier(X509Certificate2 issuer)
+    {
+        var keyIdentifier = issuer.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()
+            ?? new X509SubjectKeyIdentifierExtension(issuer.PublicKey, false);
+        return X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(keyIdentifier);
+    }
+
     private static CertificateRequest CreateRequest(X500DistinguishedName subject, AsymmetricAlgorithm key) => key switch
     {
         RSA rsa => new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
@@ -143,7 +161,7 @@ public static class CertificateAuthority
         }
     }
 
-    private static void CheckIssuer(X509Certificate2 issuer, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    private static void CheckIssuer(X509Certificate2 issuer, DateTimeOffset notAfter)
     {
         if (!issuer.HasPrivateKey)
         {
@@ -152,10 +170,9 @@ public static class CertificateAuthority
 
         // A leaf that outlives its CA would only fail later, at the peer; refuse it where the mistake is made.
         // Certificates store whole seconds, so compare at that precision.
-        if (WholeSeconds(notBefore) < issuer.NotBefore.ToUniversalTime()
-            || WholeSeconds(notAfter) > issuer.NotAfter.ToUniversalTime())
+        if (WholeSeconds(notAfter) > issuer.NotAfter.ToUniversalTime())
         {
-            throw new ArgumentException("The leaf validity must lie within the issuer's validity.", nameof(notAfter));
+            throw new ArgumentException("The leaf must not outlive the issuer certificate.", nameof(notAfter));
         }
 
         if (issuer.Extensions["2.5.29.19"] is X509BasicConstraintsExtension { CertificateAuthority: false })

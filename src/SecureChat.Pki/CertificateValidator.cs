@@ -33,6 +33,7 @@ public sealed class CertificateValidator
         | X509ChainStatusFlags.OfflineRevocation | X509ChainStatusFlags.Revoked;
 
     private readonly CertificatePolicy _policy;
+    private readonly X509Certificate2 _root;
     private readonly byte[] _rootDer;
     private readonly HashSet<string> _revoked;
 
@@ -43,7 +44,10 @@ public sealed class CertificateValidator
         ArgumentNullException.ThrowIfNull(policy.Root);
         ArgumentNullException.ThrowIfNull(policy.RevokedSerials);
         _policy = policy;
+
+        // A private copy without the key: the caller may dispose its certificate, and a trust store needs no key.
         _rootDer = policy.Root.RawData;
+        _root = X509CertificateLoader.LoadCertificate(_rootDer);
         _revoked = policy.RevokedSerials.Select(RevocationList.NormalizeSerial).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -57,9 +61,11 @@ public sealed class CertificateValidator
             return Fail(CertificateFailure.Malformed, problem);
         }
 
-        return CheckChain(certificate, now)
+        // An expired CA is reported after the leaf's own dates: "certificate expired" is the more direct reason.
+        return CheckChain(certificate, now, out var issuerTimeProblem)
             ?? CheckRevoked(facts)
             ?? CheckValidityPeriod(facts, now)
+            ?? issuerTimeProblem
             ?? CheckNotCa(facts)
             ?? CheckKey(facts)
             ?? CheckUsage(facts)
@@ -83,12 +89,13 @@ public sealed class CertificateValidator
             && facts.CommonNames.Concat(facts.EmailAddresses).Any(n => string.Equals(n, email, StringComparison.OrdinalIgnoreCase));
     }
 
-    private CertificateCheck? CheckChain(X509Certificate2 certificate, DateTimeOffset now)
+    private CertificateCheck? CheckChain(X509Certificate2 certificate, DateTimeOffset now, out CertificateCheck? issuerTimeProblem)
     {
+        issuerTimeProblem = null;
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.Add(_policy.Root);
+        policy.CustomTrustStore.Add(_root);
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.DisableCertificateDownloads = true;
         policy.VerificationTimeIgnored = false;
@@ -98,7 +105,7 @@ public sealed class CertificateValidator
         try
         {
             chain.Build(certificate);
-            return JudgeChain(chain, now);
+            return JudgeChain(chain, now, ref issuerTimeProblem);
         }
         catch (CryptographicException)
         {
@@ -113,7 +120,7 @@ public sealed class CertificateValidator
         }
     }
 
-    private CertificateCheck? JudgeChain(X509Chain chain, DateTimeOffset now)
+    private CertificateCheck? JudgeChain(X509Chain chain, DateTimeOffset now, ref CertificateCheck? issuerTimeProblem)
     {
         var elements = chain.ChainElements;
         var untrusted = Fail(CertificateFailure.UntrustedIssuer, "certificate is not issued by the configured Root CA");
@@ -143,9 +150,9 @@ public sealed class CertificateValidator
                 return Fail(CertificateFailure.UntrustedIssuer, $"certificate chain is not acceptable ({flags & ~IgnoredFlags})");
             }
 
-            if (i > 0 && IssuerTimeProblem(elements[i].Certificate, now) is { } issuerProblem)
+            if (i > 0)
             {
-                return issuerProblem;
+                issuerTimeProblem ??= IssuerTimeProblem(elements[i].Certificate, now);
             }
         }
 
