@@ -66,6 +66,15 @@ public sealed class MySqlUserStoreTests : UserStoreContract
 
     private protected override Task<OutageRig> OpenOutageRigAsync() => Task.FromResult<OutageRig>(new ProxyRig(this));
 
+    private protected override async Task ExecuteRawAsync(string sql)
+    {
+        await using var connection = new MySqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     [BackendFact]
     public async Task Tables_are_InnoDB_utf8mb4_with_unique_keys()
     {

@@ -27,6 +27,15 @@ public sealed class SqliteUserStoreTests : UserStoreContract
     private protected override Task<OutageRig> OpenOutageRigAsync() =>
         Task.FromResult<OutageRig>(new LockRig(OpenStore(new UserStoreOptions { CommandTimeout = TimeSpan.FromSeconds(1) }), DatabasePath));
 
+    private protected override async Task ExecuteRawAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     [Fact]
     public async Task Database_uses_the_write_ahead_log()
     {

@@ -32,6 +32,9 @@ public abstract partial class UserStoreContract : IAsyncLifetime
     /// <summary>Opens a store over this test's storage (schema already present) whose database the rig can cut.</summary>
     private protected abstract Task<OutageRig> OpenOutageRigAsync();
 
+    /// <summary>Runs one statement directly against this test's database, bypassing the store.</summary>
+    private protected abstract Task ExecuteRawAsync(string sql);
+
     private protected static UserRecord NewUser(string email, string username)
     {
         var hash = Hasher.Hash(Password);
@@ -73,6 +76,26 @@ public abstract partial class UserStoreContract : IAsyncLifetime
 
         Assert.Equal(SqlUserStore.CurrentSchemaVersion, await stores[0].GetSchemaVersionAsync());
         Assert.True((await stores[1].CreateAsync(NewUser("fresh@example.com", "fresh"))).Created);
+    }
+
+    [BackendFact]
+    public async Task Schema_newer_than_this_build_is_refused_not_reported_as_an_outage()
+    {
+        await ExecuteRawAsync($"INSERT INTO {Store.Options.TablePrefix}schema_version (version, applied_ms) VALUES ({SqlUserStore.CurrentSchemaVersion + 1}, 0)");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenStore().EnsureSchemaAsync());
+
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+
+    [BackendFact]
+    public async Task Caller_cancellation_is_not_reported_as_an_outage()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.FindByEmailAsync("x@example.com", cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.CreateAsync(NewUser("x@example.com", "xname"), cancelled.Token));
     }
 
     [BackendFact]
