@@ -6,7 +6,8 @@ namespace SecureChat.Storage.Users;
 /// 15 min (a success clears it); an address (IPv4, or IPv6 /64) with 20 failures in the last 5 min is refused until
 /// the oldest one leaves the window; at most 10 000 addresses and 10 000 unknown e-mail addresses are tracked in
 /// memory; at most one Argon2 computation per processor runs at once. The cap on the lock keeps an attacker who
-/// knows an e-mail address from locking its owner out for long.
+/// knows an e-mail address from locking its owner out for long. Account failures do not decay with time; only a
+/// successful login clears them, so a lock that has expired is renewed, doubled, by the next failure.
 /// </remarks>
 public sealed record CredentialPolicy
 {
@@ -22,7 +23,7 @@ public sealed record CredentialPolicy
     /// <summary>The longest an account is ever locked for.</summary>
     public TimeSpan MaxAccountLockout { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Failed requests an address may make within <see cref="AddressWindow"/> before it is refused.</summary>
+    /// <summary>Failed requests (wrong credentials, or a registration refused as taken) an address may make within <see cref="AddressWindow"/> before it is refused.</summary>
     public int AddressFailureLimit { get; init; } = 20;
 
     /// <summary>The sliding window over which an address's failures are counted.</summary>

@@ -1,7 +1,0 @@
-namespace SecureChat.Storage.Tests;
-
-public sealed class BuildSmokeTests
-{
-    [Fact]
-    public void Assembly_loads() => Assert.NotNull(typeof(BuildSmokeTests).Assembly.GetName().Name);
-}
