@@ -1,12 +1,23 @@
+using System.CommandLine;
+using SecureChat.Cli.Commands;
+
 namespace SecureChat.Cli;
 
 /// <summary>Entry point of the <c>securechat</c> command.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line.</summary>
-    public static int Main(string[] args)
+    /// <summary>Parses the command line and runs the chosen verb.</summary>
+    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+
+    /// <summary>The whole command tree (also used by tests).</summary>
+    public static RootCommand BuildRoot()
     {
-        Console.WriteLine("securechat: no verbs yet");
-        return args.Length == 0 ? 0 : 1;
+        var root = new RootCommand("SecureChat: end-to-end authenticated chat with auditable transcripts, without TLS.");
+        root.Subcommands.Add(PkiCommands.Create());
+        root.Subcommands.Add(ServerCommand.Create());
+        root.Subcommands.Add(ClientCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
     }
 }

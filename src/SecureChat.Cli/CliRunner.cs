@@ -1,0 +1,59 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using SecureChat.Pki;
+using SecureChat.Protocol;
+using SecureChat.Storage.Users;
+
+namespace SecureChat.Cli;
+
+/// <summary>Runs a verb and turns every expected failure into one clear sentence and a non-zero exit code.</summary>
+internal static class CliRunner
+{
+    /// <summary>Exit code for a usage or input error (bad file, bad flag).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code for a failure of the thing attempted (refused, unreachable, verification failed).</summary>
+    public const int Failure = 1;
+
+    /// <summary>Wraps an action so no stack trace ever reaches the user.</summary>
+    public static Func<System.CommandLine.ParseResult, CancellationToken, Task<int>> Guard(
+        Func<System.CommandLine.ParseResult, CancellationToken, Task<int>> action) =>
+        async (parse, cancellationToken) =>
+        {
+            try
+            {
+                return await action(parse, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return 130;
+            }
+            catch (Exception e) when (Describe(e) is { } sentence)
+            {
+                Console.Error.WriteLine($"securechat: {sentence}");
+                return e is PkiException or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException
+                    ? UsageError
+                    : Failure;
+            }
+        };
+
+    /// <summary>One sentence for an expected failure; null lets a real bug surface.</summary>
+    public static string? Describe(Exception e) => e switch
+    {
+        PkiException p => p.Message,
+        ProtocolException p => p.IsRemote
+            ? $"the server refused: {p.Message} ({p.Code.ToWire()})"
+            : $"{p.Message} ({p.Code.ToWire()})",
+        SocketException s => $"cannot reach the server: {s.Message}",
+        UserStoreUnavailableException u => $"the user database is unavailable: {u.Message}",
+        FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
+        DirectoryNotFoundException d => d.Message,
+        UnauthorizedAccessException u => u.Message,
+        IOException io => io.Message,
+        CryptographicException c => $"cryptographic failure: {c.Message}",
+        ArgumentException a => a.Message,
+        InvalidOperationException i => i.Message,
+        TimeoutException => "the operation timed out",
+        _ => null,
+    };
+}
