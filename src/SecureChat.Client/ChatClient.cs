@@ -218,7 +218,7 @@ public sealed class ChatClient : IAsyncDisposable
                 foreach (var m in output.Events.OfType<MessageReceived>())
                 {
                     var c = m.Content;
-                    await _events.Writer.WriteAsync(new ChatMessageReceived(m.Message.Seqno, c.From, c.Text, c.Kind ?? ChatPlaintext.ChatKind, c.Ts ?? m.Message.Ts)).ConfigureAwait(false);
+                    await _events.Writer.WriteAsync(new ChatMessageReceived(m.Message.Seqno, c.From, c.Text, c.Kind ?? ChatPlaintext.ChatKind, c.Ts ?? m.Message.Ts, c.Event, c.Users)).ConfigureAwait(false);
                 }
 
                 if (output.Events.OfType<SessionEnded>().Any())

@@ -9,7 +9,9 @@ public abstract record ChatEvent;
 /// <param name="Text">Message text.</param>
 /// <param name="Kind"><c>chat</c> or <c>system</c>.</param>
 /// <param name="SentMs">The author's timestamp (relayed) or the server's.</param>
-public sealed record ChatMessageReceived(long Seqno, string? From, string Text, string Kind, long SentMs) : ChatEvent;
+/// <param name="Event">For notices: <c>join</c>, <c>leave</c> or <c>roster</c>.</param>
+/// <param name="Users">For a roster notice: who is online.</param>
+public sealed record ChatMessageReceived(long Seqno, string? From, string Text, string Kind, long SentMs, string? Event = null, IReadOnlyList<string>? Users = null) : ChatEvent;
 
 /// <summary>The session ended; <paramref name="ReceiptsMatched"/> tells whether both receipts were exchanged and verified.</summary>
 /// <param name="ReceiptsMatched">True when the server's receipt verified against this side's transcript.</param>

@@ -21,7 +21,9 @@ public sealed class ChatRoom
     {
         ArgumentNullException.ThrowIfNull(session);
         _members.TryAdd(session, 0);
-        Notify(session, $"{session.Username} joined");
+        Notify(session, $"{session.Username} joined", "join");
+        var online = Usernames;
+        session.Enqueue(new OutgoingMessage($"online: {string.Join(", ", online)}", null, ChatPlaintext.SystemKind, null, "roster", online));
     }
 
     /// <summary>Removes a session and tells the others.</summary>
@@ -30,7 +32,7 @@ public sealed class ChatRoom
         ArgumentNullException.ThrowIfNull(session);
         if (_members.TryRemove(session, out _))
         {
-            Notify(session, $"{session.Username} left");
+            Notify(session, $"{session.Username} left", "leave");
         }
     }
 
@@ -50,13 +52,13 @@ public sealed class ChatRoom
     /// <summary>Asks every session to end with receipts (graceful shutdown).</summary>
     public Task EndAllAsync() => Task.WhenAll(_members.Keys.Select(m => m.EndAsync()));
 
-    private void Notify(ServerSession subject, string text)
+    private void Notify(ServerSession subject, string text, string eventName)
     {
         foreach (var member in _members.Keys)
         {
             if (!ReferenceEquals(member, subject))
             {
-                member.Enqueue(new OutgoingMessage(text, null, ChatPlaintext.SystemKind, null));
+                member.Enqueue(new OutgoingMessage(text, subject.Username, ChatPlaintext.SystemKind, null, eventName));
             }
         }
     }
@@ -67,4 +69,6 @@ public sealed class ChatRoom
 /// <param name="From">Original author, or null for a server notice.</param>
 /// <param name="Kind"><c>chat</c> or <c>system</c>.</param>
 /// <param name="OriginalTs">The author's timestamp for relayed messages.</param>
-public sealed record OutgoingMessage(string Text, string? From, string Kind, long? OriginalTs);
+/// <param name="Event">For notices: <c>join</c>, <c>leave</c> or <c>roster</c>.</param>
+/// <param name="Users">For a roster notice: who is online.</param>
+public sealed record OutgoingMessage(string Text, string? From, string Kind, long? OriginalTs, string? Event = null, IReadOnlyList<string>? Users = null);

@@ -100,12 +100,9 @@ public sealed class SecureChatServer : IAsyncDisposable
     /// <summary>Ends every session with receipts, then stops.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 
-    /// <summary>Runs until Ctrl-C or SIGTERM, then shuts down gracefully.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken = default)
-    {
-        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
-        await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Waits until Ctrl-C, SIGTERM or <paramref name="cancellationToken"/>, then shuts down gracefully
+    /// (every open session gets its receipt first).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

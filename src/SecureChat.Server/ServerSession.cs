@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using SecureChat.Protocol;
+using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Transport;
 using SecureChat.Storage.Transcripts;
 
@@ -195,7 +196,16 @@ public sealed partial class ServerSession : IAsyncDisposable
                         return;
                     }
 
-                    var plaintext = _protocol.Chat!.NewPlaintext(item.Text, item.From, item.Kind, item.OriginalTs);
+                    var plaintext = new ChatPlaintext
+                    {
+                        Text = item.Text,
+                        R = _protocol.Chat!.NewCommitRandom(),
+                        From = item.From,
+                        Kind = item.Kind,
+                        Ts = item.OriginalTs,
+                        Event = item.Event,
+                        Users = item.Users,
+                    };
                     var output = _protocol.Send(plaintext);
                     Record(output);
                     await _pipe.WriteAsync(output.Frames, _lifetime.Token).ConfigureAwait(false);

@@ -1,15 +1,81 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using SecureChat.Server;
 
 namespace SecureChat.Cli.Commands;
 
-/// <summary>The <c>server</c> verb.</summary>
+/// <summary>The <c>server</c> verb: runs the Kestrel host until Ctrl-C or SIGTERM, then ends every session with receipts.</summary>
 internal static class ServerCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("server", "Not available yet.");
-        command.SetAction(CliRunner.Guard((_, _) => Task.FromResult(CliRunner.UsageError)));
+        var listen = new Option<string?>("--listen") { Description = "Address to listen on, HOST:PORT (default 127.0.0.1:7443)." };
+        var pki = new Option<string?>("--pki") { Description = "Folder with ca.crt, server.crt, server.key and optional revoked.txt (default ./pki)." };
+        var db = new Option<string?>("--db") { Description = "User store: sqlite:PATH (default sqlite:./data/users.db) or mysql:CONNECTION-STRING." };
+        var transcripts = new Option<string?>("--transcripts") { Description = "Folder for session transcripts (default ./data/transcripts)." };
+        var serverName = new Option<string?>("--server-name") { Description = "Name in the server certificate (default server.local)." };
+        var clientName = new Option<string?>("--client-name") { Description = "Name required in client certificates in shared mode (default client.local)." };
+        var identity = new Option<string?>("--identity") { Description = "shared (one client.local certificate) or per-user (certificate names the account e-mail)." };
+        var config = new Option<string?>("--config") { Description = "Optional JSON settings file (same keys as the flags, e.g. {\"Listen\": \"127.0.0.1:7443\"})." };
+        var keepPlaintext = new Option<bool?>("--keep-plaintext") { Description = "Keep message plaintext in the server's transcripts (off by default)." };
+        var maxConnections = new Option<int?>("--max-connections") { Description = "Concurrent connections before SERVER_BUSY (default 10000)." };
+        var logLevel = new Option<LogLevel?>("--log-level") { Description = "Minimum log level (default Information)." };
+
+        var command = new Command("server", "Run the SecureChat server (Kestrel) until Ctrl-C or SIGTERM.")
+        {
+            listen, pki, db, transcripts, serverName, clientName, identity, config, keepPlaintext, maxConnections, logLevel,
+        };
+        command.SetAction(CliRunner.Guard(async (parse, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            void Set(string key, object? value)
+            {
+                if (value is not null)
+                {
+                    overrides[key] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            Set(nameof(ServerOptions.Listen), parse.GetValue(listen));
+            Set(nameof(ServerOptions.Pki), parse.GetValue(pki));
+            Set(nameof(ServerOptions.Db), parse.GetValue(db));
+            Set(nameof(ServerOptions.Transcripts), parse.GetValue(transcripts));
+            Set(nameof(ServerOptions.ServerName), parse.GetValue(serverName));
+            Set(nameof(ServerOptions.ClientName), parse.GetValue(clientName));
+            Set(nameof(ServerOptions.Identity), parse.GetValue(identity));
+            Set(nameof(ServerOptions.KeepPlaintext), parse.GetValue(keepPlaintext));
+            Set(nameof(ServerOptions.MaxConnections), parse.GetValue(maxConnections));
+            var options = SecureChatServer.BindOptions(SecureChatServer.LoadConfiguration(parse.GetValue(config), overrides));
+            var level = parse.GetValue(logLevel) ?? LogLevel.Information;
+
+            var server = await SecureChatServer.CreateAsync(options, logging => logging.SetMinimumLevel(level), cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            await using (server.ConfigureAwait(false))
+            {
+                await server.StartAsync(cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"SecureChat server listening on {server.EndPoint} (users: {Redact(options.Db)}, transcripts: {options.Transcripts}, identity: {options.Identity})");
+                await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                Console.WriteLine("SecureChat server stopped; every open session was ended with receipts.");
+            }
+
+            return 0;
+        }));
         return command;
+    }
+
+    /// <summary>Hides a MySQL password before the connection string is printed.</summary>
+    internal static string Redact(string db)
+    {
+        if (!db.StartsWith("mysql:", StringComparison.OrdinalIgnoreCase))
+        {
+            return db;
+        }
+
+        var parts = db["mysql:".Length..].Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.TrimStart().StartsWith("password", StringComparison.OrdinalIgnoreCase) || p.TrimStart().StartsWith("pwd", StringComparison.OrdinalIgnoreCase)
+                ? p[..(p.IndexOf('=', StringComparison.Ordinal) + 1)] + "***"
+                : p);
+        return "mysql:" + string.Join(';', parts);
     }
 }

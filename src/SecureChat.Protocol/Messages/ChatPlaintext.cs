@@ -24,4 +24,10 @@ public sealed record ChatPlaintext
 
     /// <summary>The author's original timestamp, set by the server when it relays.</summary>
     public long? Ts { get; init; }
+
+    /// <summary>For server notices: <c>join</c>, <c>leave</c> or <c>roster</c>.</summary>
+    public string? Event { get; init; }
+
+    /// <summary>For a <c>roster</c> notice: the users online, sorted.</summary>
+    public IReadOnlyList<string>? Users { get; init; }
 }

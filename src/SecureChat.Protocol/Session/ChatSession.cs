@@ -49,11 +49,14 @@ public sealed class ChatSession : IDisposable
     public ChatPlaintext NewPlaintext(string text, string? from = null, string? kind = null, long? originalTs = null) => new()
     {
         Text = text,
-        R = Convert.ToBase64String(_settings.Entropy.GetBytes(MessageEnvelope.CommitRandomLength)),
+        R = NewCommitRandom(),
         From = from,
         Kind = kind,
         Ts = originalTs,
     };
+
+    /// <summary>Fresh commitment randomness <c>r</c>, base64.</summary>
+    public string NewCommitRandom() => Convert.ToBase64String(_settings.Entropy.GetBytes(MessageEnvelope.CommitRandomLength));
 
     /// <summary>Seals the next outbound message and adds it to the chain.</summary>
     public MessageSent Seal(ChatPlaintext content)
