@@ -71,6 +71,8 @@ public sealed class SecureChatServer : IAsyncDisposable
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
+        // Kestrel's start-up lines speak of "http://" addresses, which this raw TCP protocol is not.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         var clock = time ?? TimeProvider.System;
         var credentials = new CredentialService(store, options.Argon2, timeProvider: clock);

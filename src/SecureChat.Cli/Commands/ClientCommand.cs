@@ -1,15 +1,62 @@
 using System.CommandLine;
+using SecureChat.Cli.Interactive;
 
 namespace SecureChat.Cli.Commands;
 
-/// <summary>The <c>client</c> verb.</summary>
+/// <summary>The <c>client</c> verb: an interactive chat, or a scriptable one for pipelines and tests.</summary>
 internal static class ClientCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("client", "Not available yet.");
-        command.SetAction(CliRunner.Guard((_, _) => Task.FromResult(CliRunner.UsageError)));
+        var connect = new Option<string>("--connect") { Description = "Server address HOST:PORT.", DefaultValueFactory = _ => "127.0.0.1:7443" };
+        var pki = new Option<string>("--pki") { Description = "Folder with ca.crt, client.crt and client.key.", DefaultValueFactory = _ => "./pki" };
+        var cert = new Option<string?>("--cert") { Description = "Client certificate file (overrides the one in --pki)." };
+        var key = new Option<string?>("--key") { Description = "Client private key file (with --cert)." };
+        var ca = new Option<string?>("--ca") { Description = "Root CA certificate file (overrides the one in --pki)." };
+        var serverName = new Option<string>("--server-name") { Description = "Name the server certificate must carry.", DefaultValueFactory = _ => "server.local" };
+        var transcripts = new Option<string>("--transcripts") { Description = "Folder for this client's transcripts.", DefaultValueFactory = _ => "./data/client-transcripts" };
+        var register = new Option<bool>("--register") { Description = "Scripted: register a new account." };
+        var login = new Option<bool>("--login") { Description = "Scripted: log in." };
+        var email = new Option<string?>("--email") { Description = "Account e-mail address." };
+        var username = new Option<string?>("--username") { Description = "Username (with --register)." };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input." };
+        var send = new Option<string[]>("--send") { Description = "Scripted: a message to send (repeatable). Without it, lines of standard input are sent." };
+        var receive = new Option<int>("--receive") { Description = "Scripted: wait for this many chat messages before ending.", DefaultValueFactory = _ => 0 };
+        var timeout = new Option<int>("--timeout") { Description = "Scripted: seconds to wait for --receive.", DefaultValueFactory = _ => 30 };
+        var json = new Option<bool>("--json") { Description = "Scripted: print received messages and the outcome as JSON lines." };
+
+        var command = new Command("client", "Connect to a SecureChat server: interactive, or scripted with --register/--login.")
+        {
+            connect, pki, cert, key, ca, serverName, transcripts, register, login, email, username, passwordStdin, send, receive, timeout, json,
+        };
+        command.SetAction(CliRunner.Guard(async (parse, cancellationToken) =>
+        {
+            var options = ClientSetup.Load(parse.GetValue(pki)!, parse.GetValue(cert), parse.GetValue(key), parse.GetValue(ca),
+                parse.GetValue(serverName)!, parse.GetValue(transcripts)!);
+            var (host, port) = ClientSetup.ParseTarget(parse.GetValue(connect)!);
+            var scripted = parse.GetValue(register) || parse.GetValue(login);
+            if (!scripted)
+            {
+                if (Console.IsInputRedirected)
+                {
+                    throw new ArgumentException("Standard input is not a terminal: use --register or --login with --email and --password-stdin.");
+                }
+
+                return await InteractiveChat.RunAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+            }
+
+            var script = new ScriptedChat.Request(
+                Register: parse.GetValue(register),
+                Email: parse.GetValue(email) ?? throw new ArgumentException("--email is required with --register or --login."),
+                Username: parse.GetValue(username),
+                PasswordFromStdin: parse.GetValue(passwordStdin),
+                Messages: parse.GetValue(send) ?? [],
+                Receive: parse.GetValue(receive),
+                Timeout: TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Json: parse.GetValue(json));
+            return await ScriptedChat.RunAsync(host, port, options, script, cancellationToken).ConfigureAwait(false);
+        }));
         return command;
     }
 }
