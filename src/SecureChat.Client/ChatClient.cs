@@ -155,11 +155,13 @@ public sealed class ChatClient : IAsyncDisposable
             if (e is AuthResponseReceived r)
             {
                 response = r.Response;
+
+                // Known before the chat DH completes, so the transcript header can name the user.
+                Username = r.Response.Ok ? r.Response.Username : Username;
             }
         }).ConfigureAwait(false);
         if (response!.Ok)
         {
-            Username = response.Username;
             _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
         }
 

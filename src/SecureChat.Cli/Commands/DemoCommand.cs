@@ -2,14 +2,15 @@ using System.CommandLine;
 
 namespace SecureChat.Cli.Commands;
 
-/// <summary>The <c>demo</c> verb.</summary>
+/// <summary>The <c>demo</c> verb: the whole system in one command, each step naming the property it shows.</summary>
 internal static class DemoCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("demo", "Not available yet.");
-        command.SetAction(CliRunner.Guard((_, _) => Task.FromResult(CliRunner.UsageError)));
+        var keep = new Option<string?>("--keep") { Description = "Keep the demo's files (PKI, database, transcripts) in this folder instead of a temporary one." };
+        var command = new Command("demo", "Make a PKI, start a server on SQLite, let two users chat, end with receipts and audit the transcripts.") { keep };
+        command.SetAction(CliRunner.Guard((parse, cancellationToken) => DemoRun.RunAsync(parse.GetValue(keep), cancellationToken)));
         return command;
     }
 }

@@ -1,0 +1,191 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using SecureChat.Client;
+using SecureChat.Crypto;
+using SecureChat.Pki;
+using SecureChat.Protocol.Evidence.Audit;
+using SecureChat.Server;
+using SecureChat.Storage.Users;
+using Spectre.Console;
+
+namespace SecureChat.Cli;
+
+/// <summary>The one-command demonstration: every step runs the real components over real loopback sockets.</summary>
+internal static class DemoRun
+{
+    public static async Task<int> RunAsync(string? keepDirectory, CancellationToken cancellationToken)
+    {
+        var root = keepDirectory is null ? Directory.CreateTempSubdirectory("securechat-demo-").FullName : Path.GetFullPath(keepDirectory);
+        Directory.CreateDirectory(root);
+        try
+        {
+            return await RunInAsync(root, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (keepDirectory is null)
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            else
+            {
+                AnsiConsole.MarkupLine($"files kept in [bold]{Markup.Escape(root)}[/]");
+            }
+        }
+    }
+
+    private static async Task<int> RunInAsync(string root, CancellationToken cancellationToken)
+    {
+        var pki = Path.Combine(root, "pki");
+        Step(1, "Authenticity", "a private Root CA issues X.509 certificates for server.local and client.local");
+        var (ca, _) = MakePki(pki);
+        Say($"CA [bold]{Markup.Escape(ca.Subject)}[/], SHA-256 {ca.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)[..16]}…; keys written with mode 0600");
+
+        Step(2, "Server", "Kestrel host on a free loopback port, users in SQLite, one transcript file per session");
+        var options = new ServerOptions
+        {
+            Listen = "127.0.0.1:0",
+            Pki = pki,
+            Db = "sqlite:" + Path.Combine(root, "users.db"),
+            Transcripts = Path.Combine(root, "server-transcripts"),
+        };
+        var server = await SecureChatServer.CreateAsync(options, l => l.SetMinimumLevel(LogLevel.Warning), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (server.ConfigureAwait(false))
+        {
+            await server.StartAsync(cancellationToken).ConfigureAwait(false);
+            Say($"listening on {server.EndPoint}");
+
+            Step(3, "Mutual authentication + confidentiality of credentials",
+                "each client checks the server certificate, both sign their DH shares over the handshake hash, and register under k_auth (AES-128-GCM)");
+            var alice = await ConnectAsync(server, pki, root, "alice", cancellationToken).ConfigureAwait(false);
+            var bob = await ConnectAsync(server, pki, root, "bob", cancellationToken).ConfigureAwait(false);
+            var store = UserStoreFactory.Create(options.Db);
+            var stored = await store.FindByEmailAsync("alice@example.org", cancellationToken).ConfigureAwait(false);
+            Say($"the database keeps only a salted Argon2id hash: [dim]{Markup.Escape(stored!.PasswordHash[..Math.Min(40, stored.PasswordHash.Length)])}…[/]");
+
+            Step(4, "Confidentiality, integrity, replay protection",
+                "each message is AES-128-GCM under k_chat, RSA-PSS signed over session, direction, seqno, ts, ciphertext and a commitment");
+            await alice.SendAsync("Hi Bob, the meeting is at 10.", cancellationToken).ConfigureAwait(false);
+            var atBob = await NextChatAsync(bob, cancellationToken).ConfigureAwait(false);
+            Say($"bob received from {atBob.From}: \"{Markup.Escape(atBob.Text)}\" (signature, seqno {atBob.Seqno}, freshness and commitment checked)");
+            await bob.SendAsync("Thanks Alice, see you there.", cancellationToken).ConfigureAwait(false);
+            var atAlice = await NextChatAsync(alice, cancellationToken).ConfigureAwait(false);
+            Say($"alice received from {atAlice.From}: \"{Markup.Escape(atAlice.Text)}\"");
+
+            Step(5, "Non-repudiation", "both sides end with signed receipts over the canonical transcript hash");
+            foreach (var (name, client) in new[] { ("alice", alice), ("bob", bob) })
+            {
+                var ended = await client.EndAsync(cancellationToken).ConfigureAwait(false);
+                Say($"{name}: receipts {(ended.ReceiptsMatched ? "[green]exchanged and verified[/]" : "[red]did not match[/]")}");
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Step(6, "Offline audit", "an auditor with only ca.crt checks every transcript: certificates, DH signatures, message signatures, seqnos, commitments, receipts");
+        var files = Directory.GetFiles(root, "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var table = new Table().AddColumns("transcript", "verdict", "messages", "receipts");
+        var allAccepted = true;
+        foreach (var file in files)
+        {
+            var report = Audit(file, ca);
+            allAccepted &= report.Accepted && report.Complete;
+            table.AddRow(Markup.Escape(Path.GetRelativePath(root, file)), report.Accepted ? "[green]accepted[/]" : "[red]rejected[/]",
+                report.MessagesVerified.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                report.ReceiptsVerified.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+
+        Step(7, "Tamper evidence", "one changed character in a stored ciphertext and the auditor names the line");
+        var tampered = Tamper(files.First(f => f.Contains("client-transcripts", StringComparison.Ordinal)));
+        var verdict = Audit(tampered, ca);
+        Say(verdict.Accepted
+            ? "[red]the tampered transcript was accepted — this is a bug[/]"
+            : $"[green]rejected[/]: line {verdict.FirstFailure!.LineNumber}, {Markup.Escape(verdict.FirstFailure.Reason)}");
+
+        var success = allAccepted && files.Count == 4 && !verdict.Accepted;
+        AnsiConsole.Write(new Rule(success ? "[green]demo complete: every property held[/]" : "[red]demo failed[/]"));
+        return success ? 0 : CliRunner.Failure;
+    }
+
+    private static (X509Certificate2 Ca, X509Certificate2 Client) MakePki(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var now = DateTimeOffset.UtcNow;
+        using var ca = CertificateAuthority.CreateRoot("SecureChat Demo Root CA", KeyKind.Rsa3072, now.AddMinutes(-5), now.AddDays(30));
+        using var server = CertificateAuthority.Issue(ca, CertificateRole.Server, "server.local", KeyKind.Rsa2048, now.AddMinutes(-5), now.AddDays(7));
+        var client = CertificateAuthority.Issue(ca, CertificateRole.Client, "client.local", KeyKind.Rsa2048, now.AddMinutes(-5), now.AddDays(7));
+        PemFiles.SaveCertificate(Path.Combine(directory, "ca.crt"), ca);
+        SaveKey(Path.Combine(directory, "ca.key"), ca);
+        PemFiles.SaveCertificate(Path.Combine(directory, "server.crt"), server);
+        SaveKey(Path.Combine(directory, "server.key"), server);
+        PemFiles.SaveCertificate(Path.Combine(directory, "client.crt"), client);
+        SaveKey(Path.Combine(directory, "client.key"), client);
+        return (PemFiles.LoadCertificate(Path.Combine(directory, "ca.crt")), client);
+    }
+
+    private static void SaveKey(string path, X509Certificate2 certificate)
+    {
+        using var key = (System.Security.Cryptography.AsymmetricAlgorithm?)certificate.GetRSAPrivateKey() ?? certificate.GetECDsaPrivateKey()!;
+        PemFiles.SavePrivateKey(path, key);
+    }
+
+    private static async Task<ChatClient> ConnectAsync(SecureChatServer server, string pki, string root, string name, CancellationToken cancellationToken)
+    {
+        var options = ClientSetup.Load(pki, null, null, null, "server.local", Path.Combine(root, "client-transcripts", name));
+        var client = await ChatClient.ConnectAsync("127.0.0.1", server.EndPoint.Port, options, cancellationToken).ConfigureAwait(false);
+        var password = Convert.ToBase64String(IEntropySource.System.GetBytes(12));
+        var response = await client.RegisterAsync($"{name}@example.org", name, password, cancellationToken).ConfigureAwait(false);
+        if (!response.Ok)
+        {
+            throw new InvalidOperationException($"registration of {name} failed: {response.Message}");
+        }
+
+        Say($"{name} registered and logged in; session {client.SessionId}");
+        return client;
+    }
+
+    private static async Task<ChatMessageReceived> NextChatAsync(ChatClient client, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var e = await client.Events.ReadAsync(timeout.Token).ConfigureAwait(false);
+            if (e is ChatMessageReceived { Kind: "chat" } message)
+            {
+                return message;
+            }
+        }
+    }
+
+    private static AuditReport Audit(string path, X509Certificate2 ca)
+    {
+        using var stream = File.OpenRead(path);
+        return TranscriptAuditor.Audit(stream, ca);
+    }
+
+    private static string Tamper(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        var index = Array.FindIndex(lines, l => l.Contains("\"kind\":\"msg\"", StringComparison.Ordinal));
+        var ct = lines[index].IndexOf("\"ct\":\"", StringComparison.Ordinal) + 6;
+        var chars = lines[index].ToCharArray();
+        chars[ct + 2] = chars[ct + 2] == 'A' ? 'B' : 'A';
+        lines[index] = new string(chars);
+        var copy = path + ".tampered";
+        File.WriteAllLines(copy, lines, new UTF8Encoding(false));
+        return copy;
+    }
+
+    private static void Step(int number, string property, string what)
+    {
+        AnsiConsole.Write(new Rule($"[bold]{number}. {Markup.Escape(property)}[/]").LeftJustified());
+        AnsiConsole.MarkupLine($"[dim]{Markup.Escape(what)}[/]");
+    }
+
+    private static void Say(string markup) => AnsiConsole.MarkupLine("  " + markup);
+}
