@@ -8,7 +8,7 @@ namespace SecureChat.Crypto;
 /// <summary>An ephemeral finite-field DH key pair over a named group (protocol §2).</summary>
 public sealed class DhKeyPair
 {
-    /// <summary>Size of the private exponent; RFC 7919 asks for at least twice the group's security level.</summary>
+    /// <summary>Random bytes in a private exponent: 256 bits, above RFC 7919's minimum for ffdhe2048 (225 bits).</summary>
     public const int PrivateExponentBytes = 32;
 
     private readonly DHPrivateKeyParameters _privateKey;
@@ -44,8 +44,9 @@ public sealed class DhKeyPair
         }
     }
 
-    /// <summary>Builds a key pair from a given exponent (known-answer tests, benchmarks).</summary>
-    /// <remarks>The top bit is forced so every exponent has exactly 256 bits and is never zero.</remarks>
+    /// <summary>Builds a key pair from 32 random bytes r (known-answer tests, benchmarks): x = 2^256 + r.</summary>
+    /// <remarks>The extra leading bit keeps every exponent at 257 bits and never zero while all 256 random bits
+    /// count, so the exponent has "at least 256 bits" both in length and in entropy.</remarks>
     public static DhKeyPair FromPrivateExponent(DhGroup group, ReadOnlySpan<byte> exponent)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -54,8 +55,9 @@ public sealed class DhKeyPair
             throw new ArgumentException($"The private exponent must be {PrivateExponentBytes} bytes.", nameof(exponent));
         }
 
-        var bytes = exponent.ToArray();
-        bytes[0] |= 0x80;
+        var bytes = new byte[PrivateExponentBytes + 1];
+        bytes[0] = 0x01;
+        exponent.CopyTo(bytes.AsSpan(1));
         var x = new BigInteger(1, bytes);
         CryptographicOperations.ZeroMemory(bytes);
         return new DhKeyPair(group, x);

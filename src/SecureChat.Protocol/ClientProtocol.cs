@@ -147,6 +147,12 @@ public sealed class ClientProtocol : ProtocolEndpoint
 
         Transcript.Append(frame);
         var decoded = MessageCodec.DecodeAuthResponse(plaintext);
+        if (decoded.Code is not (AuthCodes.Ok or AuthCodes.UserExists or AuthCodes.InvalidCredentials or AuthCodes.InvalidInput or AuthCodes.RateLimited)
+            || decoded.Ok != (decoded.Code == AuthCodes.Ok))
+        {
+            throw new ProtocolException(ProtocolErrorCode.ProtocolError, "auth response carries an unknown code or one that contradicts 'ok'");
+        }
+
         output.With(new AuthResponseReceived(decoded));
         if (decoded.Ok)
         {

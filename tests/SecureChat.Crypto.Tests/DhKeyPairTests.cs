@@ -210,17 +210,18 @@ public sealed class DhKeyPairTests
     }
 
     [Fact]
-    public void FromPrivateExponent_forces_the_top_bit()
+    public void FromPrivateExponent_prefixes_a_leading_bit_and_keeps_all_random_bits()
     {
         var zeroTop = new byte[DhKeyPair.PrivateExponentBytes];
         zeroTop[^1] = 5;
         var setTop = (byte[])zeroTop.Clone();
         setTop[0] = 0x80;
 
-        // An all-zero exponent would give Y = 1; the forced bit keeps every exponent at exactly 256 bits.
-        Assert.Equal(
+        // x = 2^256 + r: the top random bit still matters, and an all-zero r still gives a valid (non-1) Y.
+        Assert.NotEqual(
             DhKeyPair.FromPrivateExponent(DhGroup.Ffdhe2048, zeroTop).PublicValue,
             DhKeyPair.FromPrivateExponent(DhGroup.Ffdhe2048, setTop).PublicValue);
+        Assert.Equal(Reference(DhGroup.Ffdhe2048, 2, zeroTop), DhKeyPair.FromPrivateExponent(DhGroup.Ffdhe2048, zeroTop).PublicValue);
         Assert.True(DhKeyPair.IsValidPublicValue(DhGroup.Ffdhe2048, DhKeyPair.FromPrivateExponent(DhGroup.Ffdhe2048, new byte[32]).PublicValue));
     }
 
@@ -283,13 +284,12 @@ public sealed class DhKeyPairTests
         return result;
     }
 
-    /// <summary>base^exponent mod p with System.Numerics, the exponent's top bit forced as the wrapper documents.</summary>
+    /// <summary>base^x mod p with System.Numerics, where x = 2^256 + r as the wrapper documents.</summary>
     private static byte[] Reference(DhGroup group, NumericsBigInteger @base, byte[] exponent)
     {
-        var x = (byte[])exponent.Clone();
-        x[0] |= 0x80;
+        var x = (NumericsBigInteger.One << 256) + new NumericsBigInteger(exponent, isUnsigned: true, isBigEndian: true);
         var p = new NumericsBigInteger(group.Parameters.P.ToByteArrayUnsigned(), isUnsigned: true, isBigEndian: true);
-        var y = NumericsBigInteger.ModPow(@base, new NumericsBigInteger(x, isUnsigned: true, isBigEndian: true), p);
+        var y = NumericsBigInteger.ModPow(@base, x, p);
         var magnitude = y.ToByteArray(isUnsigned: true, isBigEndian: true);
         var result = new byte[group.ModulusLength];
         magnitude.CopyTo(result.AsSpan(result.Length - magnitude.Length));

@@ -108,4 +108,25 @@ public sealed class HandshakeTests
         pair.Client.EndSession();
         Assert.Throws<InvalidOperationException>(() => pair.Client.SendText("late"));
     }
+
+    [Fact]
+    public void Text_that_cannot_fit_a_frame_is_refused_without_using_a_seqno()
+    {
+        using var pair = new ProtocolPair();
+        pair.Handshake();
+        Assert.Throws<ArgumentException>(() => pair.Client.SendText(new string('<', 16384)));
+        pair.Deliver(toServer: true, pair.Client.SendText("next"));
+        Assert.Equal(1, pair.ServerEvents.OfType<MessageReceived>().Single().Message.Seqno);
+    }
+
+    [Theory]
+    [InlineData(true, "INVALID_CREDENTIALS")]
+    [InlineData(false, "OK")]
+    [InlineData(false, "SOMETHING_ELSE")]
+    public void Auth_response_with_an_unknown_or_contradictory_code_is_protocol_error(bool ok, string code)
+    {
+        using var pair = new ProtocolPair(authenticate: _ => new AuthResponsePlaintext { Ok = ok, Code = code });
+        var e = Assert.Throws<ProtocolException>(pair.Handshake);
+        Assert.Equal(ProtocolErrorCode.ProtocolError, e.Code);
+    }
 }

@@ -88,6 +88,9 @@ public sealed class MessageCodecTests
     [InlineData("{\"type\":\"auth_request\",/*c*/\"ct\":\"AA==\"}")]
     [InlineData("{\"type\":\"auth_request\",\"ct\":\"AA==\"} {}")]
     [InlineData("{\"TYPE\":\"auth_request\",\"ct\":\"AA==\"}")]
+    [InlineData("{\"type\":\"auth_request\",\"ct\":\"AA==\",\"x\":1,\"x\":2}")]
+    [InlineData("{\"type\":\"auth_request\",\"ct\":\"AA==\",\"x\":{\"y\":1,\"y\":2}}")]
+    [InlineData("{\"type\":\"auth_request\",\"ct\":\"AA==\",\"x\":[{\"y\":1},{\"y\":2,\"y\":3}]}")]
     [InlineData("{\"type\":\"auth_request\",\"Ct\":\"AA==\"}")]
     public void Malformed_messages_are_protocol_errors(string json) =>
         Assert.Equal(ProtocolErrorCode.ProtocolError, DecodeError(json));

@@ -49,11 +49,14 @@ public static class MessageCodec
     public static byte[] Encode(ChatPlaintext plaintext) =>
         JsonSerializer.SerializeToUtf8Bytes(plaintext, ProtocolJsonContext.Default.ChatPlaintext);
 
+    private static readonly JsonReaderOptions StrictReader = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 32 };
+
     private static T DecodeJson<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> typeInfo, string what)
     {
         T? value;
         try
         {
+            RejectDuplicateMembers(utf8);
             value = JsonSerializer.Deserialize(utf8, typeInfo);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
@@ -65,8 +68,34 @@ public static class MessageCodec
         return value ?? throw new ProtocolException(ProtocolErrorCode.ProtocolError, $"malformed {what}: not an object");
     }
 
+    /// <summary>Rejects a duplicate member name in any object at any depth, including members this side ignores:
+    /// two readers that keep different duplicates would otherwise see different messages.</summary>
+    private static void RejectDuplicateMembers(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, StrictReader);
+        var open = new Stack<HashSet<string>?>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    open.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.StartArray:
+                    open.Push(null);
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    open.Pop();
+                    break;
+                case JsonTokenType.PropertyName when !open.Peek()!.Add(reader.GetString()!):
+                    throw new JsonException("duplicate member name");
+            }
+        }
+    }
+
     private static string Describe(Exception e) => e switch
     {
+        JsonException { Message: "duplicate member name" } => "duplicate member name",
         JsonException { Path: { Length: > 0 } path } => $"invalid JSON at {Truncate(path)}",
         JsonException => "invalid JSON",
         NotSupportedException => "missing or unknown type",

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SecureChat.Crypto;
+using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Messages;
 
@@ -69,6 +70,14 @@ public sealed class ChatSession : IDisposable
 
         var plaintext = MessageCodec.Encode(content);
         var message = MessageEnvelope.Seal(_keys.For(_outbound), _keys.SessionId, _outbound, LastSent + 1, _settings.NowMs, plaintext, _signer);
+
+        // JSON escaping and base64 can grow a legal text past the frame limit; refuse it before the seqno is used,
+        // or the next message would arrive as SEQ_GAP and the receipt would count a message never sent.
+        if (MessageCodec.Encode(message).Length > FrameReader.DefaultMaxFrameLength)
+        {
+            throw new ArgumentException("The message does not fit in one frame once encrypted and encoded; send a shorter text.", nameof(content));
+        }
+
         Chain.Append(_outbound, message);
         return new MessageSent(_outbound, message, plaintext);
     }

@@ -19,7 +19,7 @@ internal static class TestVectorGenerator
     /// <summary>Environment variable naming the file to write; unset, the tests only read.</summary>
     public const string WriteVariable = "SECURECHAT_WRITE_VECTORS";
 
-    // Fixed inputs. Two exponents have their top bit clear on purpose: FromPrivateExponent sets it.
+    // Fixed inputs. Two exponents have their top bit clear on purpose: FromPrivateExponent keeps every bit.
     private const string ClientAuthExponent = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
     private const string ServerAuthExponent = "f0e1d2c3b4a5968778695a4b3c2d1e0f00112233445566778899aabbccddeeff";
     private const string ClientChatExponent = "2b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfe";
@@ -85,8 +85,8 @@ internal static class TestVectorGenerator
         return new JsonObject
         {
             ["description"] = "Finite-field DH over RFC 7919 ffdhe2048 (g = 2) with fixed 32-byte private exponents, via "
-                + "DhKeyPair.FromPrivateExponent, which sets the top bit of the first byte (x_effective) so that every "
-                + "exponent is exactly 256 bits. A = g^x_client mod p, B = g^x_server mod p, Z = B^x_client = A^x_server "
+                + "DhKeyPair.FromPrivateExponent, which uses x_effective = 2^256 + r (the 32 bytes r prefixed with a 0x01 byte) so "
+                + "that every exponent has 257 bits and all 256 random bits count. A = g^x_client mod p, B = g^x_server mod p, Z = B^x_client = A^x_server "
                 + "mod p; A, B and Z are big-endian and left-padded to the 256-byte modulus length.",
             ["group"] = group.Name,
             ["p"] = Hex(DHStandardGroups.rfc7919_ffdhe2048.P.ToByteArrayUnsigned()),
@@ -111,9 +111,9 @@ internal static class TestVectorGenerator
         return new JsonObject
         {
             ["client_exponent"] = clientExponent,
-            ["client_exponent_effective"] = Hex(TopBitSet(clientExponent)),
+            ["client_exponent_effective"] = Hex(EffectiveExponent(clientExponent)),
             ["server_exponent"] = serverExponent,
-            ["server_exponent_effective"] = Hex(TopBitSet(serverExponent)),
+            ["server_exponent_effective"] = Hex(EffectiveExponent(serverExponent)),
             ["A"] = Hex(a),
             ["B"] = Hex(b),
             [secretName] = Hex(z),
@@ -466,12 +466,7 @@ internal static class TestVectorGenerator
         return bytes;
     }
 
-    private static byte[] TopBitSet(string exponent)
-    {
-        var bytes = Convert.FromHexString(exponent);
-        bytes[0] |= 0x80;
-        return bytes;
-    }
+    private static byte[] EffectiveExponent(string exponent) => [0x01, .. Convert.FromHexString(exponent)];
 
     private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 

@@ -73,8 +73,8 @@ public sealed class TestVectorTests
         var dh = VectorFile.Group("dh");
         var p = Unsigned(dh.Bytes("p"));
         var values = dh[phase]!;
-        var xClient = TopBitSet(values.Bytes("client_exponent"));
-        var xServer = TopBitSet(values.Bytes("server_exponent"));
+        var xClient = EffectiveExponent(values.Bytes("client_exponent"));
+        var xServer = EffectiveExponent(values.Bytes("server_exponent"));
         Assert.Equal(xClient, values.Bytes("client_exponent_effective"));
         Assert.Equal(xServer, values.Bytes("server_exponent_effective"));
 
@@ -423,12 +423,7 @@ public sealed class TestVectorTests
     private static byte[] SigInput(string context, byte[] content) =>
         [.. Enumerable.Repeat((byte)0x20, 64), .. Encoding.ASCII.GetBytes(context), 0x00, .. content];
 
-    private static byte[] TopBitSet(byte[] exponent)
-    {
-        var copy = exponent.ToArray();
-        copy[0] |= 0x80;
-        return copy;
-    }
+    private static byte[] EffectiveExponent(byte[] exponent) => [0x01, .. exponent];
 
     private static NumericsBigInteger Unsigned(byte[] bigEndian) => new(bigEndian, isUnsigned: true, isBigEndian: true);
 
