@@ -56,7 +56,7 @@ internal sealed class BodyAuditor
     {
         if (DirectionExtensions.FromWire(line.Dir) is not { } direction)
         {
-            return Fail(lineNumber, AuditFindingKind.MalformedLine, "the message's dir is neither c2s nor s2c");
+            return Fail(lineNumber, AuditFindingKind.MalformedLine, "the dir of the message is neither c2s nor s2c");
         }
 
         var wire = direction.ToWire();
@@ -90,7 +90,7 @@ internal sealed class BodyAuditor
         if (senderReceipt is not null)
         {
             return Fail(lineNumber, AuditFindingKind.MessageAfterReceipt,
-                $"{wire} message {line.Seqno} follows its sender's receipt on line {senderReceipt.LineNumber}");
+                $"{wire} message {line.Seqno} follows the receipt of its sender on line {senderReceipt.LineNumber}");
         }
 
         _chain.Append(direction, TranscriptJson.ToMessage(line));
@@ -134,7 +134,7 @@ internal sealed class BodyAuditor
         };
         if (parsed is not { } issuer)
         {
-            return Fail(lineNumber, AuditFindingKind.BadReceipt, "the receipt's peer is neither client nor server");
+            return Fail(lineNumber, AuditFindingKind.BadReceipt, "the peer of the receipt is neither client nor server");
         }
 
         var name = issuer.ToWire();
@@ -153,7 +153,7 @@ internal sealed class BodyAuditor
             case ReceiptProblem.WrongSession:
                 return Fail(lineNumber, AuditFindingKind.SessionIdMismatch, $"the {name} receipt names another session");
             case ReceiptProblem.BadSignature:
-                return Fail(lineNumber, AuditFindingKind.BadReceipt, $"the {name} receipt's signature does not verify with the {name} certificate");
+                return Fail(lineNumber, AuditFindingKind.BadReceipt, $"the signature of the {name} receipt does not verify with the {name} certificate");
             default:
                 return Fail(lineNumber, AuditFindingKind.BadReceipt, $"the {name} receipt has a malformed field");
         }

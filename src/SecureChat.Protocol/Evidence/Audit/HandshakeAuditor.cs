@@ -88,12 +88,12 @@ internal static class HandshakeAuditor
         return null;
     }
 
-    private static bool IsExpected(WireMessage message, int index, int count) => (index, message) switch
+    private static bool IsExpected(WireMessage message, int index, int count) => index switch
     {
-        (0, HelloMessage) => true,
-        (1, ServerHelloMessage) => true,
-        (2, DhClientMessage { Phase: DhPhase.Auth }) => true,
-        (3, DhServerMessage { Phase: DhPhase.Auth }) => true,
+        0 => message is HelloMessage,
+        1 => message is ServerHelloMessage,
+        2 => message is DhClientMessage { Phase: DhPhase.Auth },
+        3 => message is DhServerMessage { Phase: DhPhase.Auth },
         _ when index == count - 2 => message is DhClientMessage { Phase: DhPhase.Chat },
         _ when index == count - 1 => message is DhServerMessage { Phase: DhPhase.Chat },
         _ when index % 2 == 0 => message is AuthRequestMessage { Ct: { } ct } && IsSealed(ct),

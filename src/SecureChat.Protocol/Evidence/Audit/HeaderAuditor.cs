@@ -66,18 +66,18 @@ internal static class HeaderAuditor
 
         if (header.Side is not ("client" or "server"))
         {
-            return "the header's side is neither client nor server";
+            return "the side in the header is neither client nor server";
         }
 
         if (!WireBytes.TryFromLowerHex(header.SessionId, KeySchedule.SessionIdLength, out sessionId))
         {
-            return $"the header's session_id is not {KeySchedule.SessionIdLength} bytes of lowercase hex";
+            return $"the session_id in the header is not {KeySchedule.SessionIdLength} bytes of lowercase hex";
         }
 
         if (header.StartedMs < DateTimeOffset.MinValue.ToUnixTimeMilliseconds()
             || header.StartedMs > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
-            return "the header's started_ms is not a representable time";
+            return "the started_ms in the header is not a representable time";
         }
 
         started = DateTimeOffset.FromUnixTimeMilliseconds(header.StartedMs);
@@ -109,7 +109,7 @@ internal static class HeaderAuditor
         if (!CryptographicOperations.FixedTimeEquals(th2.AsSpan(0, KeySchedule.SessionIdLength), session.SessionId))
         {
             run.Fail(HeaderLine, AuditFindingKind.SessionIdMismatch,
-                $"the header's session_id is not TH2[:16] of its handshake ({WireBytes.ToHex(th2.AsSpan(0, KeySchedule.SessionIdLength))})");
+                $"the session_id in the header is not TH2[:16] of its handshake ({WireBytes.ToHex(th2.AsSpan(0, KeySchedule.SessionIdLength))})");
             return false;
         }
 
