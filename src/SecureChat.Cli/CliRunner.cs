@@ -41,9 +41,10 @@ internal static class CliRunner
     public static string? Describe(Exception e) => e switch
     {
         PkiException p => p.Message,
-        ProtocolException p => p.IsRemote
-            ? $"the server refused: {p.Message} ({p.Code.ToWire()})"
-            : $"{p.Message} ({p.Code.ToWire()})",
+        ProtocolException { IsRemote: true } p => $"the server refused: {p.Message} ({p.Code.ToWire()})",
+        ProtocolException { Code: ProtocolErrorCode.FrameTooLarge or ProtocolErrorCode.ProtocolError } p =>
+            $"the peer does not speak SecureChat protocol v1: {p.Message} ({p.Code.ToWire()})",
+        ProtocolException p => $"{p.Message} ({p.Code.ToWire()})",
         SocketException s => $"cannot reach the server: {s.Message}",
         UserStoreUnavailableException u => $"the user database is unavailable: {u.Message}",
         FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",

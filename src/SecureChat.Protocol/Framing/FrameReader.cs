@@ -49,6 +49,15 @@ public static class FrameReader
         return true;
     }
 
-    /// <summary>Returns the body of a frame read by <see cref="TryReadFrame"/>.</summary>
-    public static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> frame) => frame[PrefixLength..];
+    /// <summary>Returns the body of a whole frame, checking that its length prefix describes exactly that body.</summary>
+    /// <exception cref="ProtocolException"><c>PROTOCOL_ERROR</c> when the bytes are not exactly one frame.</exception>
+    public static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length <= PrefixLength || BinaryPrimitives.ReadUInt32BigEndian(frame) != (uint)(frame.Length - PrefixLength))
+        {
+            throw new ProtocolException(ProtocolErrorCode.ProtocolError, "not exactly one length-prefixed frame");
+        }
+
+        return frame[PrefixLength..];
+    }
 }
