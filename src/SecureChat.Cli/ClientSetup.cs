@@ -9,7 +9,7 @@ namespace SecureChat.Cli;
 internal static class ClientSetup
 {
     /// <summary>Builds connection options from <c>--pki</c> (ca.crt, client.crt, client.key) or explicit files.</summary>
-    public static ChatClientOptions Load(string pkiDirectory, string? certFile, string? keyFile, string? caFile, string serverName, string transcripts)
+    public static ChatClientOptions Load(string pkiDirectory, string? certFile, string? keyFile, string? caFile, string serverName, string? transcripts)
     {
         if ((certFile is null) != (keyFile is null))
         {

@@ -111,6 +111,13 @@ internal static class DemoRun
         return success ? 0 : CliRunner.Failure;
     }
 
+    /// <summary>Writes a fresh CA, server.local and client.local certificates and keys; returns the folder.</summary>
+    public static string MakePkiFiles(string directory)
+    {
+        MakePki(directory);
+        return directory;
+    }
+
     private static (X509Certificate2 Ca, X509Certificate2 Client) MakePki(string directory)
     {
         Directory.CreateDirectory(directory);

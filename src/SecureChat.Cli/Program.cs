@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(ClientCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -6,7 +6,7 @@ namespace SecureChat.Server;
 /// <summary>The sessions whose users are logged in; it relays each user's message to every other user.</summary>
 /// <remarks>Relaying never waits for a recipient: each session has its own bounded queue, and a recipient
 /// that falls behind is disconnected by its own session, never the sender.</remarks>
-public sealed class ChatRoom
+public sealed class ChatRoom(int presenceNoticeLimit = 100)
 {
     private readonly ConcurrentDictionary<ServerSession, byte> _members = new();
 
@@ -22,8 +22,15 @@ public sealed class ChatRoom
         ArgumentNullException.ThrowIfNull(session);
         _members.TryAdd(session, 0);
         Notify(session, $"{session.Username} joined", "join");
-        var online = Usernames;
-        session.Enqueue(new OutgoingMessage($"online: {string.Join(", ", online)}", null, ChatPlaintext.SystemKind, null, "roster", online));
+        if (_members.Count <= presenceNoticeLimit)
+        {
+            var online = Usernames;
+            session.Enqueue(new OutgoingMessage($"online: {string.Join(", ", online)}", null, ChatPlaintext.SystemKind, null, "roster", online));
+        }
+        else
+        {
+            session.Enqueue(new OutgoingMessage($"online: {_members.Count} users", null, ChatPlaintext.SystemKind, null, "roster"));
+        }
     }
 
     /// <summary>Removes a session and tells the others.</summary>
@@ -52,8 +59,15 @@ public sealed class ChatRoom
     /// <summary>Asks every session to end with receipts (graceful shutdown).</summary>
     public Task EndAllAsync() => Task.WhenAll(_members.Keys.Select(m => m.EndAsync()));
 
+    /// <remarks>Every notice costs one signature per recipient, so a large room would spend quadratic work on
+    /// presence alone: beyond the limit, joins and leaves are not announced.</remarks>
     private void Notify(ServerSession subject, string text, string eventName)
     {
+        if (_members.Count > presenceNoticeLimit)
+        {
+            return;
+        }
+
         foreach (var member in _members.Keys)
         {
             if (!ReferenceEquals(member, subject))

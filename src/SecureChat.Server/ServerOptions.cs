@@ -52,6 +52,9 @@ public sealed class ServerOptions
     /// <summary>Messages queued for one recipient; a recipient that falls further behind is disconnected.</summary>
     public int SendQueueCapacity { get; set; } = 256;
 
+    /// <summary>Largest room in which joins and leaves are announced (each notice is signed once per recipient).</summary>
+    public int PresenceNoticeLimit { get; set; } = 100;
+
     /// <summary>Largest frame body accepted (MAX_FRAME).</summary>
     public int MaxFrameBytes { get; set; } = 65536;
 

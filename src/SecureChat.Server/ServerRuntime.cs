@@ -18,7 +18,7 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
     public CredentialService Credentials { get; } = credentials;
 
     /// <summary>The logged-in sessions.</summary>
-    public ChatRoom Room { get; } = new();
+    public ChatRoom Room { get; } = new(options.PresenceNoticeLimit);
 
     /// <summary>Logging.</summary>
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;

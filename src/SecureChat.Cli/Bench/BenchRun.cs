@@ -1,0 +1,166 @@
+using System.Text.Json;
+using SecureChat.Client;
+using SecureChat.Pki;
+using Spectre.Console;
+
+namespace SecureChat.Cli.Bench;
+
+/// <summary>Runs every phase of <c>securechat bench</c> and reports it beside the crypto floor.</summary>
+internal static class BenchRun
+{
+    public sealed record Settings(string? Target, string Pki, int Setups, int Concurrency, int Messages, int Idle, bool Json);
+
+    public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("securechat-bench-").FullName;
+        try
+        {
+            var pki = settings.Target is null ? DemoRun.MakePkiFiles(Path.Combine(work, "pki")) : settings.Pki;
+            var results = new Dictionary<string, object?>
+            {
+                ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
+            };
+            var ca = PemFiles.LoadCertificate(Path.Combine(pki, "ca.crt"));
+            var client = PemFiles.LoadCertificateWithKey(Path.Combine(pki, "client.crt"), Path.Combine(pki, "client.key"));
+            // One identity for every simulated client: loading and parsing key files per connection is not the server's cost.
+            var shared = ClientSetup.Load(pki, null, null, null, "server.local", null);
+            Func<string, ChatClientOptions> optionsFor = _ => shared;
+
+            var floor = await Step(settings, "crypto floor (primitives alone, one core)", () =>
+                Task.FromResult(CryptoFloor.Measure(ca, client, TimeSpan.FromSeconds(1)))).ConfigureAwait(false);
+            results["floor"] = floor;
+            results["floor_setup_ms"] = floor.SetupMilliseconds;
+            results["floor_setups_per_second_all_cores"] = floor.SetupsPerSecond(Environment.ProcessorCount);
+
+            foreach (var cheap in new[] { true, false })
+            {
+                var label = cheap ? "setup_cheap_argon2" : "setup_production_argon2";
+                var (host, port, server) = await ServerAsync(settings, work, pki, cheap, label, cancellationToken).ConfigureAwait(false);
+                await using (server.ConfigureAwait(false))
+                {
+                    var load = new LoadGenerator(host, port, optionsFor);
+                    var (perSecond, latency, _) = await Progress(settings, $"session setups ({(cheap ? "Argon2id m=64 KiB,t=1: login cost excluded" : "Argon2id m=19 MiB,t=2: production login")})", settings.Setups,
+                        report => load.SetupSessionsAsync(settings.Setups, settings.Concurrency, keep: false, report, cancellationToken)).ConfigureAwait(false);
+                    results[label] = new { per_second = perSecond, latency_ms = latency, ratio_to_floor = perSecond / floor.SetupsPerSecond(Environment.ProcessorCount) };
+
+                    if (cheap)
+                    {
+                        var one = await Progress(settings, "messages, one sender to one receiver", settings.Messages,
+                            report => load.RelayAsync(1, 1, settings.Messages, report, cancellationToken)).ConfigureAwait(false);
+                        results["one_sender"] = new { sent_per_second = one.SentPerSecond, delivered_per_second = one.DeliveredPerSecond, latency_ms = one.Latency, ratio_to_rsa_sign_floor = one.SentPerSecond / floor.RsaSignPerSecond };
+                        var perSender = Math.Max(1, settings.Messages / 4);
+                        var relay = await Progress(settings, "relay, 4 senders, every message to the 3 others", perSender * 4 * 3,
+                            report => load.RelayAsync(4, 0, perSender, report, cancellationToken)).ConfigureAwait(false);
+                        results["relay_aggregate"] = new { sent_per_second = relay.SentPerSecond, delivered_per_second = relay.DeliveredPerSecond, latency_ms = relay.Latency };
+
+                        var before = server.ResidentBytes();
+                        var (_, _, held) = await Progress(settings, $"{settings.Idle} idle sessions held", settings.Idle,
+                            report => load.SetupSessionsAsync(settings.Idle, settings.Concurrency, keep: true, report, cancellationToken)).ConfigureAwait(false);
+                        GC.Collect();
+                        await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+                        var after = server.ResidentBytes();
+                        results["idle_sessions"] = new { held = held.Count, server_rss_before_bytes = before, server_rss_after_bytes = after, rss_per_session_bytes = held.Count == 0 ? 0 : (after - before) / held.Count };
+                        foreach (var c in held)
+                        {
+                            await c.DisposeAsync().ConfigureAwait(false);
+                        }
+                    }
+                }
+            }
+
+            Render(settings, results);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<(string Host, int Port, ServerHandle Server)> ServerAsync(Settings settings, string work, string pki, bool cheap, string label, CancellationToken cancellationToken)
+    {
+        if (settings.Target is not null)
+        {
+            var (host, port) = ClientSetup.ParseTarget(settings.Target);
+            return (host, port, new ServerHandle(null));
+        }
+
+        var directory = Path.Combine(work, label);
+        Directory.CreateDirectory(directory);
+        var process = await ServerProcess.StartAsync(directory, pki, cheap, cancellationToken).ConfigureAwait(false);
+        return ("127.0.0.1", process.Port, new ServerHandle(process));
+    }
+
+    private static async Task<T> Step<T>(Settings settings, string title, Func<Task<T>> run)
+    {
+        if (settings.Json)
+        {
+            return await run().ConfigureAwait(false);
+        }
+
+        return await AnsiConsole.Status().StartAsync(title, _ => run()).ConfigureAwait(false);
+    }
+
+    private static async Task<T> Progress<T>(Settings settings, string title, int total, Func<Action<int>, Task<T>> run)
+    {
+        if (settings.Json)
+        {
+            return await run(_ => { }).ConfigureAwait(false);
+        }
+
+        T result = default!;
+        await AnsiConsole.Progress().StartAsync(async context =>
+        {
+            var task = context.AddTask(Markup.Escape(title), maxValue: total);
+            result = await run(done => task.Value = done).ConfigureAwait(false);
+            task.Value = total;
+        }).ConfigureAwait(false);
+        return result;
+    }
+
+    private static void Render(Settings settings, Dictionary<string, object?> results)
+    {
+        var text = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+        if (settings.Json)
+        {
+            Console.WriteLine(text);
+            return;
+        }
+
+        using var document = JsonDocument.Parse(text);
+        var table = new Table().AddColumns("measure", "value");
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            Flatten(table, property.Name, property.Value);
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[dim]setups: all public-key work of both sides on this machine; ratio = measured / (cores x 1000 / floor_setup_ms). one_sender ratio = sent/s / RSA-sign/s.[/]");
+    }
+
+    private static void Flatten(Table table, string name, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in value.EnumerateObject())
+            {
+                Flatten(table, $"{name}.{property.Name}", property.Value);
+            }
+
+            return;
+        }
+
+        var shown = value.ValueKind == JsonValueKind.Number
+            ? value.GetDouble().ToString(value.GetDouble() < 10 ? "0.###" : "#,0", System.Globalization.CultureInfo.InvariantCulture)
+            : value.ToString();
+        table.AddRow(Markup.Escape(name), Markup.Escape(shown));
+    }
+
+    /// <summary>A child server to stop and measure, or nothing when driving an external target.</summary>
+    private sealed class ServerHandle(ServerProcess? process) : IAsyncDisposable
+    {
+        public long ResidentBytes() => process?.ResidentBytes() ?? 0;
+
+        public ValueTask DisposeAsync() => process?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using SecureChat.Client;
+
+namespace SecureChat.Cli.Bench;
+
+/// <summary>Latency figures of one phase, in milliseconds.</summary>
+internal sealed record Latency(double Min, double Median, double P99)
+{
+    public static Latency Of(IReadOnlyCollection<double> samples)
+    {
+        if (samples.Count == 0)
+        {
+            return new Latency(0, 0, 0);
+        }
+
+        var sorted = samples.Order().ToArray();
+        return new Latency(sorted[0], sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * 0.99) - 1)]);
+    }
+}
+
+/// <summary>Drives a real server over loopback with many concurrent real clients.</summary>
+internal sealed class LoadGenerator(string host, int port, Func<string, ChatClientOptions> optionsFor)
+{
+    private int _nextUser;
+
+    /// <summary>Opens <paramref name="count"/> sessions (connect, both DH phases, register) with bounded concurrency.</summary>
+    public async Task<(double PerSecond, Latency Latency, List<ChatClient> Clients)> SetupSessionsAsync(int count, int concurrency, bool keep,
+        Action<int> progress, CancellationToken cancellationToken)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var kept = new ConcurrentBag<ChatClient>();
+        var done = 0;
+        using var gate = new SemaphoreSlim(concurrency);
+        var watch = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, count).Select(async _ =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (keep)
+                {
+                    kept.Add(client);
+                }
+                else
+                {
+                    await client.DisposeAsync().ConfigureAwait(false);
+                }
+
+                progress(Interlocked.Increment(ref done));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return (count / watch.Elapsed.TotalSeconds, Latency.Of(latencies), [.. kept]);
+    }
+
+    /// <summary>One sender, <paramref name="receivers"/> receivers: messages/s delivered and end-to-end latency.</summary>
+    public async Task<(double SentPerSecond, double DeliveredPerSecond, Latency Latency)> RelayAsync(int senders, int receivers, int messagesPerSender,
+        Action<int> progress, CancellationToken cancellationToken)
+    {
+        var clients = new List<ChatClient>();
+        for (var i = 0; i < senders + receivers; i++)
+        {
+            clients.Add(await ConnectAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        try
+        {
+            // Everyone receives everyone else's messages: a sender also receives the other senders'.
+            var expectedPerClient = clients.Select((_, i) => (senders - (i < senders ? 1 : 0)) * messagesPerSender).ToArray();
+            var latencies = new ConcurrentBag<double>();
+            var delivered = 0;
+            var receiving = clients.Select((c, i) => ReceiveAsync(c, expectedPerClient[i], latencies, () => progress(Interlocked.Increment(ref delivered)), cancellationToken)).ToArray();
+            var watch = Stopwatch.StartNew();
+            var sending = clients.Take(senders).Select(async c =>
+            {
+                for (var m = 0; m < messagesPerSender; m++)
+                {
+                    await c.SendAsync(Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+                }
+            }).ToArray();
+            await Task.WhenAll(sending).ConfigureAwait(false);
+            var sentSeconds = watch.Elapsed.TotalSeconds;
+            await Task.WhenAll(receiving).ConfigureAwait(false);
+            var seconds = watch.Elapsed.TotalSeconds;
+            return (senders * messagesPerSender / sentSeconds, delivered / seconds, Latency.Of(latencies));
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(async c =>
+            {
+                await c.EndAsync(cancellationToken).ConfigureAwait(false);
+                await c.DisposeAsync().ConfigureAwait(false);
+            })).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ReceiveAsync(ChatClient client, int expected, ConcurrentBag<double> latencies, Action onMessage, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        var received = 0;
+        while (received < expected)
+        {
+            if (await client.Events.ReadAsync(timeout.Token).ConfigureAwait(false) is ChatMessageReceived { Kind: "chat" } message)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(long.Parse(message.Text, CultureInfo.InvariantCulture)).TotalMilliseconds);
+                received++;
+                onMessage();
+            }
+        }
+    }
+
+    private async Task<ChatClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextUser);
+        var name = $"bench{id}x{Environment.ProcessId}";
+        var client = await ChatClient.ConnectAsync(host, port, optionsFor(name), cancellationToken).ConfigureAwait(false);
+        var response = await client.RegisterAsync($"{name}@bench.example", name, "bench password " + name, cancellationToken).ConfigureAwait(false);
+        if (!response.Ok)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"registration failed during the benchmark: {response.Message} ({response.Code})");
+        }
+
+        return client;
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using SecureChat.Cli.Bench;
+
+namespace SecureChat.Cli.Commands;
+
+/// <summary>The <c>bench</c> verb: the project's load generator.</summary>
+internal static class BenchCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var target = new Option<string?>("--target") { Description = "Server to drive, HOST:PORT (with --pki). Without it, servers are started as child processes." };
+        var pki = new Option<string>("--pki") { Description = "With --target: folder with ca.crt, client.crt, client.key.", DefaultValueFactory = _ => "./pki" };
+        var setups = new Option<int>("--setups") { Description = "Session setups per setup phase.", DefaultValueFactory = _ => 200 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Concurrent clients during setups.", DefaultValueFactory = _ => 2 * Environment.ProcessorCount };
+        var messages = new Option<int>("--messages") { Description = "Messages sent in the one-sender phase.", DefaultValueFactory = _ => 2000 };
+        var idle = new Option<int>("--idle") { Description = "Concurrent idle sessions to hold while the server's memory is read.", DefaultValueFactory = _ => 1000 };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var command = new Command("bench", "Load generator: session setups/s, messages/s, relay throughput, idle sessions and server memory, beside the crypto floor measured in the same run.")
+        {
+            target, pki, setups, concurrency, messages, idle, json,
+        };
+        command.SetAction(CliRunner.Guard((parse, cancellationToken) => BenchRun.RunAsync(new BenchRun.Settings(
+            parse.GetValue(target), parse.GetValue(pki)!, parse.GetValue(setups), parse.GetValue(concurrency),
+            parse.GetValue(messages), parse.GetValue(idle), parse.GetValue(json)), cancellationToken)));
+        return command;
+    }
+}
