@@ -4,8 +4,8 @@ using SecureChat.Protocol.Messages;
 namespace SecureChat.Server;
 
 /// <summary>The sessions whose users are logged in; it relays each user's message to every other user.</summary>
-/// <remarks>Relaying never waits for a recipient: each session has its own bounded queue, and a recipient
-/// that falls behind is disconnected by its own session, never the sender.</remarks>
+/// <remarks>Each session has its own bounded queue. A recipient that stops reading is disconnected, never the
+/// sender; a server that is merely busy slows the senders down instead of dropping anyone.</remarks>
 public sealed class ChatRoom(int presenceNoticeLimit = 100)
 {
     private readonly ConcurrentDictionary<ServerSession, byte> _members = new();
@@ -22,14 +22,19 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         ArgumentNullException.ThrowIfNull(session);
         _members.TryAdd(session, 0);
         Notify(session, $"{session.Username} joined", "join");
+        if (presenceNoticeLimit <= 0)
+        {
+            return;
+        }
+
         if (_members.Count <= presenceNoticeLimit)
         {
             var online = Usernames;
-            session.Enqueue(new OutgoingMessage($"online: {string.Join(", ", online)}", null, ChatPlaintext.SystemKind, null, "roster", online));
+            session.EnqueueNotice(new OutgoingMessage($"online: {string.Join(", ", online)}", null, ChatPlaintext.SystemKind, null, "roster", online));
         }
         else
         {
-            session.Enqueue(new OutgoingMessage($"online: {_members.Count} users", null, ChatPlaintext.SystemKind, null, "roster"));
+            session.EnqueueNotice(new OutgoingMessage($"online: {_members.Count} users", null, ChatPlaintext.SystemKind, null, "roster"));
         }
     }
 
@@ -43,15 +48,17 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         }
     }
 
-    /// <summary>Relays a user's message to every other member, in this server's order.</summary>
-    public void Relay(ServerSession sender, string text, long originalTs)
+    /// <summary>Relays a user's message to every other member, in this server's order; waits while a
+    /// recipient's queue is full but its writer is progressing (backpressure to the sender).</summary>
+    public async Task RelayAsync(ServerSession sender, string text, long originalTs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sender);
+        var message = new OutgoingMessage(text, sender.Username, ChatPlaintext.ChatKind, originalTs);
         foreach (var member in _members.Keys)
         {
             if (!ReferenceEquals(member, sender))
             {
-                member.Enqueue(new OutgoingMessage(text, sender.Username, ChatPlaintext.ChatKind, originalTs));
+                await member.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -72,7 +79,7 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         {
             if (!ReferenceEquals(member, subject))
             {
-                member.Enqueue(new OutgoingMessage(text, subject.Username, ChatPlaintext.SystemKind, null, eventName));
+                member.EnqueueNotice(new OutgoingMessage(text, subject.Username, ChatPlaintext.SystemKind, null, eventName));
             }
         }
     }

@@ -49,10 +49,18 @@ public sealed class ServerOptions
     /// <summary>Concurrent connections; beyond it new ones get <c>SERVER_BUSY</c>.</summary>
     public int MaxConnections { get; set; } = 10_000;
 
-    /// <summary>Messages queued for one recipient; a recipient that falls further behind is disconnected.</summary>
+    /// <summary>Messages queued for one recipient before senders have to wait.</summary>
     public int SendQueueCapacity { get; set; } = 256;
 
-    /// <summary>Largest room in which joins and leaves are announced (each notice is signed once per recipient).</summary>
+    /// <summary>Seconds a socket write to a recipient may stay pending before, with a full queue, that recipient
+    /// counts as not reading and is disconnected.</summary>
+    public double StallThresholdSeconds { get; set; } = 2;
+
+    /// <summary>Seconds a sender waits for room in a recipient's full queue before that recipient is disconnected.</summary>
+    public double SlowReaderTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Largest room in which joins and leaves are announced (each notice is signed once per recipient);
+    /// 0 turns presence notices, including the roster sent on joining, off.</summary>
     public int PresenceNoticeLimit { get; set; } = 100;
 
     /// <summary>Largest frame body accepted (MAX_FRAME).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using SecureChat.Protocol;
@@ -25,6 +26,7 @@ public sealed partial class ServerSession : IAsyncDisposable
     private readonly long _startedMs;
     private TranscriptWriter? _transcript;
     private Task? _writer;
+    private long _flushStartedTimestamp;
     private volatile StopReason _stopReason;
 
     /// <summary>Prepares a session for an accepted connection.</summary>
@@ -95,12 +97,49 @@ public sealed partial class ServerSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a message for this user; a full queue disconnects this (slow) user, never the sender.</summary>
-    public void Enqueue(OutgoingMessage message)
+    /// <summary>Queues a server notice; dropped (harmlessly) if this user's queue is full.</summary>
+    public void EnqueueNotice(OutgoingMessage message) => _outbox.Writer.TryWrite(message);
+
+    /// <summary>Queues a relayed message for this user.</summary>
+    /// <remarks>A full queue whose writer is making progress (the server is busy signing) makes the sender
+    /// wait: backpressure reaches the sender through its own socket. A full queue whose writer has been stuck
+    /// in a socket write for longer than the stall threshold, or that stays full past the slow-reader
+    /// timeout, means this user is not reading: this user is disconnected, never the sender.</remarks>
+    public async ValueTask EnqueueAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        if (!_outbox.Writer.TryWrite(message) && _stopReason == StopReason.None)
+        if (_outbox.Writer.TryWrite(message) || _stopReason != StopReason.None)
+        {
+            return;
+        }
+
+        if (IsStalled)
         {
             Stop(StopReason.Overflow);
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_runtime.Options.SlowReaderTimeoutSeconds));
+        try
+        {
+            await _outbox.Writer.WriteAsync(message, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            if (!cancellationToken.IsCancellationRequested && _stopReason == StopReason.None)
+            {
+                Stop(StopReason.Overflow);
+            }
+        }
+    }
+
+    /// <summary>True when a write to this user's socket has been pending longer than the stall threshold.</summary>
+    private bool IsStalled
+    {
+        get
+        {
+            var started = Volatile.Read(ref _flushStartedTimestamp);
+            return started != 0 && Stopwatch.GetElapsedTime(started).TotalSeconds > _runtime.Options.StallThresholdSeconds;
         }
     }
 
@@ -156,7 +195,7 @@ public sealed partial class ServerSession : IAsyncDisposable
             var output = await ProcessAsync(frame).ConfigureAwait(false);
             foreach (var received in output.Events.OfType<MessageReceived>())
             {
-                _runtime.Room.Relay(this, received.Content.Text, received.Message.Ts);
+                await _runtime.Room.RelayAsync(this, received.Content.Text, received.Message.Ts, _lifetime.Token).ConfigureAwait(false);
             }
 
             if (output.Events.OfType<SessionEnded>().Any())
@@ -208,7 +247,9 @@ public sealed partial class ServerSession : IAsyncDisposable
                     };
                     var output = _protocol.Send(plaintext);
                     Record(output);
+                    Volatile.Write(ref _flushStartedTimestamp, Stopwatch.GetTimestamp());
                     await _pipe.WriteAsync(output.Frames, _lifetime.Token).ConfigureAwait(false);
+                    Volatile.Write(ref _flushStartedTimestamp, 0);
                 }
                 finally
                 {

@@ -47,7 +47,7 @@ internal static class BenchRun
                     {
                         var one = await Progress(settings, "messages, one sender to one receiver", settings.Messages,
                             report => load.RelayAsync(1, 1, settings.Messages, report, cancellationToken)).ConfigureAwait(false);
-                        results["one_sender"] = new { sent_per_second = one.SentPerSecond, delivered_per_second = one.DeliveredPerSecond, latency_ms = one.Latency, ratio_to_rsa_sign_floor = one.SentPerSecond / floor.RsaSignPerSecond };
+                        results["one_sender"] = new { sent_per_second = one.SentPerSecond, delivered_per_second = one.DeliveredPerSecond, latency_ms = one.Latency, ratio_to_rsa_sign_floor = one.DeliveredPerSecond / floor.RsaSignPerSecond };
                         var perSender = Math.Max(1, settings.Messages / 4);
                         var relay = await Progress(settings, "relay, 4 senders, every message to the 3 others", perSender * 4 * 3,
                             report => load.RelayAsync(4, 0, perSender, report, cancellationToken)).ConfigureAwait(false);

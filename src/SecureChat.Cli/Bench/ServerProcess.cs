@@ -33,6 +33,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        // Presence notices cost one signature per member per join; they would be measured as setup cost.
+        info.Environment["SECURECHAT_PRESENCENOTICELIMIT"] = "0";
         if (cheapArgon2)
         {
             info.Environment["SECURECHAT_ARGON2MEMORYKIB"] = "64";
