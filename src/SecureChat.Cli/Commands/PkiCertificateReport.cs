@@ -80,7 +80,7 @@ internal sealed record PkiCertificateReport(
             file,
             certificate.Subject,
             certificate.Issuer,
-            RevocationList.NormalizeSerial(certificate.SerialNumber),
+            RevocableSerial(certificate) ?? certificate.SerialNumber,
             notBefore,
             notAfter,
             now.UtcDateTime > notAfter,
@@ -92,6 +92,20 @@ internal sealed record PkiCertificateReport(
             KeyUsageOf(extensions[KeyUsageOid]),
             ExtendedKeyUsageOf(extensions[ExtendedKeyUsageOid]),
             Fingerprint(certificate));
+    }
+
+    /// <summary>The serial in the form revocation lists use, or <see langword="null"/> when it is too long to be listed
+    /// (RFC 5280 allows 20 bytes; a decoder accepts more).</summary>
+    public static string? RevocableSerial(X509Certificate2 certificate)
+    {
+        try
+        {
+            return RevocationList.NormalizeSerial(certificate.SerialNumber);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The SHA-256 fingerprint as colon-separated uppercase hex, the way <c>openssl x509 -fingerprint</c> prints it.</summary>

@@ -76,6 +76,7 @@ internal static class PkiRevokeCommand
     private static string SerialOf(string path)
     {
         using var certificate = PkiCommands.Load(() => PemFiles.LoadCertificate(path), path);
-        return RevocationList.NormalizeSerial(certificate.SerialNumber);
+        return PkiCertificateReport.RevocableSerial(certificate)
+            ?? throw new PkiException($"The serial number of '{path}' is longer than a revocation list accepts.");
     }
 }

@@ -80,7 +80,8 @@ internal static class PkiShowCommand
         return table;
     }
 
-    // Text renderables, unlike markup strings (and the title, hence its escaping), print '[' and ']' from a certificate literally.
+    // Text renderables print '[' and ']' from a certificate literally; markup (like the title, hence its escaping) would
+    // interpret them.
     private static void Row(Table table, string field, string value) =>
         table.AddRow(new IRenderable[] { new Text(field), new Text(Clean(value)) });
 
