@@ -52,9 +52,9 @@ internal static class PkiCommands
     public static Option<bool> ForceOption(string description) => new("--force") { Description = description };
 
     /// <summary>The <c>--days N</c> option for the validity of a leaf certificate.</summary>
-    public static Option<int> DaysOption() => new("--days")
+    public static Option<int> DaysOption(string description) => new("--days")
     {
-        Description = "How many days the certificate is valid.",
+        Description = description,
         HelpName = "N",
         DefaultValueFactory = _ => DefaultLeafDays,
     };

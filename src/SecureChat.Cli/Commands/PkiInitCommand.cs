@@ -38,7 +38,7 @@ internal static class PkiInitCommand
             HelpName = "NAME",
             DefaultValueFactory = _ => DefaultCaName,
         };
-        var days = PkiCommands.DaysOption();
+        var days = PkiCommands.DaysOption("How many days the server and client certificates are valid.");
         var force = PkiCommands.ForceOption("Replace an existing CA; every certificate it issued stops being trusted.");
 
         var command = new Command(

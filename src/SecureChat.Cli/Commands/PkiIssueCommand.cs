@@ -44,7 +44,7 @@ internal static class PkiIssueCommand
             Description = "Directory to write NAME.crt and NAME.key into (default: the --pki directory).",
             HelpName = "DIR",
         };
-        var days = PkiCommands.DaysOption();
+        var days = PkiCommands.DaysOption("How many days the certificate is valid; not beyond the CA's own expiry.");
         var key = new Option<string>("--key")
         {
             Description = "Key type of the new certificate.",
