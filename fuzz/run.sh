@@ -12,15 +12,18 @@ export PATH="$PATH:$HOME/.dotnet/tools" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOL
 command -v afl-fuzz >/dev/null || { apt-get update -qq && apt-get install -y -qq afl++ >/dev/null; }
 command -v sharpfuzz >/dev/null || dotnet tool install --global SharpFuzz.CommandLine >/dev/null
 
+plain="$out/plain"
+rm -rf "$plain"
+dotnet publish "$root/fuzz/SecureChat.Fuzz" -c Release -o "$plain" >/dev/null
 bin="$out/bin-$harness"
-rm -rf "$bin"
-dotnet publish "$root/fuzz/SecureChat.Fuzz" -c Release -o "$bin" >/dev/null
+rm -rf "$bin" && cp -r "$plain" "$bin"
+# Instrumented code writes to AFL's shared memory, so only the copy that AFL runs is instrumented.
 for assembly in SecureChat.Protocol.dll SecureChat.Pki.dll SecureChat.Crypto.dll; do
   sharpfuzz "$bin/$assembly" >/dev/null
 done
 
 seeds="$out/seeds"
-[ -d "$seeds" ] || dotnet "$bin/SecureChat.Fuzz.dll" seeds "$seeds"
+[ -d "$seeds" ] || dotnet "$plain/SecureChat.Fuzz.dll" seeds "$seeds"
 findings="$out/findings-$harness"
 rm -rf "$findings"
 
