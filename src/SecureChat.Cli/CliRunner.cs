@@ -30,7 +30,7 @@ internal static class CliRunner
             }
             catch (Exception e) when (Describe(e) is { } sentence)
             {
-                Console.Error.WriteLine($"securechat: {sentence}");
+                Console.Error.WriteLine($"securechat: {Interactive.Display.Safe(sentence)}");
                 return e is PkiException or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException
                     ? UsageError
                     : Failure;

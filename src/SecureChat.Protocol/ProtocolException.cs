@@ -25,7 +25,19 @@ public sealed class ProtocolException : Exception
     public bool IsRemote { get; }
 
     /// <summary>Creates the exception for an <c>error</c> frame received from the peer.</summary>
-    public static ProtocolException FromPeer(ProtocolErrorCode code, string message) => new(code, message, isRemote: true);
+    /// <remarks>The peer's text is untrusted: it is cut to 200 characters and control characters become '?',
+    /// so it cannot forge log lines or drive a terminal.</remarks>
+    public static ProtocolException FromPeer(ProtocolErrorCode code, string message)
+    {
+        var text = message.Length > 200 ? message[..200] : message;
+        return new(code, string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        }), isRemote: true);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Code.ToWire()}: {Message}";

@@ -39,6 +39,9 @@ public sealed partial class ServerSession
     [LoggerMessage(Level = LogLevel.Information, Message = "{ConnectionId} connection lost ({Error})")]
     private partial void LogConnectionLost(string connectionId, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) a message from {From} is too large to relay once re-encoded; skipped")]
+    private partial void LogRelayTooLarge(string connectionId, string username, string? from);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "{ConnectionId} ({Username}) closed after {Received} received, {Sent} sent")]
     private partial void LogClosed(string connectionId, string username, long received, long sent);
 }

@@ -245,7 +245,19 @@ public sealed partial class ServerSession : IAsyncDisposable
                         Event = item.Event,
                         Users = item.Users,
                     };
-                    var output = _protocol.Send(plaintext);
+                    ProtocolOutput output;
+                    try
+                    {
+                        output = _protocol.Send(plaintext);
+                    }
+                    catch (ArgumentException)
+                    {
+                        // The relayed form (with from, kind and ts) can outgrow one frame although the original
+                        // fitted; skip it for this recipient rather than stop delivering to them.
+                        LogRelayTooLarge(_connection.ConnectionId, Username, item.From);
+                        continue;
+                    }
+
                     Record(output);
                     Volatile.Write(ref _flushStartedTimestamp, Stopwatch.GetTimestamp());
                     await _pipe.WriteAsync(output.Frames, _lifetime.Token).ConfigureAwait(false);

@@ -114,7 +114,7 @@ public sealed class HandshakeTests
     {
         using var pair = new ProtocolPair();
         pair.Handshake();
-        Assert.Throws<ArgumentException>(() => pair.Client.SendText(new string('<', 16384)));
+        Assert.Throws<ArgumentException>(() => pair.Client.SendText(new string('\u0001', 16384)));
         pair.Deliver(toServer: true, pair.Client.SendText("next"));
         Assert.Equal(1, pair.ServerEvents.OfType<MessageReceived>().Single().Message.Seqno);
     }

@@ -70,7 +70,7 @@ internal static class InteractiveChat
                 return 0;
             }
 
-            AnsiConsole.MarkupLine($"[red]session ended without matching receipts[/]: {Markup.Escape(ended.Error?.ToString() ?? "unknown")}");
+            AnsiConsole.MarkupLine($"[red]session ended without matching receipts[/]: {Markup.Escape(Display.Safe(ended.Error?.ToString() ?? "unknown"))}");
             return CliRunner.Failure;
         }
     }
@@ -91,7 +91,7 @@ internal static class InteractiveChat
                 return true;
             }
 
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(response.Message ?? "")}[/] ({response.Code})");
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(Display.Safe(response.Message))}[/] ({response.Code})");
         }
 
         return false;
@@ -105,13 +105,13 @@ internal static class InteractiveChat
             {
                 case ChatMessageReceived { Kind: "system" } notice:
                     UpdateRoster(roster, notice);
-                    editor.WriteAbove($"* {notice.Text}");
+                    editor.WriteAbove($"* {Display.Safe(notice.Text)}");
                     break;
                 case ChatMessageReceived m:
-                    editor.WriteAbove($"[{m.From}] {m.Text}");
+                    editor.WriteAbove($"[{Display.Safe(m.From)}] {Display.Safe(m.Text)}");
                     break;
                 case ChatEnded { Error: { } error }:
-                    editor.WriteAbove($"session ended: {error.Message} ({error.Code})");
+                    editor.WriteAbove($"session ended: {Display.Safe(error.Message)} ({error.Code})");
                     break;
             }
         }

@@ -30,7 +30,7 @@ internal static class ScriptedChat
             if (!response.Ok)
             {
                 Report(request.Json, new { @event = "auth_failed", code = response.Code, message = response.Message },
-                    $"{(request.Register ? "registration" : "login")} failed: {response.Message} ({response.Code})");
+                    $"{(request.Register ? "registration" : "login")} failed: {Display.Safe(response.Message)} ({Display.Safe(response.Code)})");
                 return CliRunner.Failure;
             }
 
@@ -48,7 +48,7 @@ internal static class ScriptedChat
                 new { @event = "end", receipts_matched = ended.ReceiptsMatched, error = ended.Error?.Code.ToString(), reason = ended.Error?.Message, transcript = client.TranscriptPath },
                 ended.ReceiptsMatched
                     ? $"session ended: receipts exchanged and verified (transcript {client.TranscriptPath})"
-                    : $"session ended WITHOUT matching receipts: {ended.Error?.Message ?? "unknown"}");
+                    : $"session ended WITHOUT matching receipts: {Display.Safe(ended.Error?.Message ?? "unknown")}");
             return ended.ReceiptsMatched ? 0 : CliRunner.Failure;
         }
     }
@@ -99,7 +99,7 @@ internal static class ScriptedChat
 
     private static void Print(ChatMessageReceived m, bool json) =>
         Report(json, new { @event = "message", seqno = m.Seqno, from = m.From, text = m.Text, kind = m.Kind, ts = m.SentMs },
-            m.Kind == "system" ? $"* {m.Text}" : $"[{m.From}] {m.Text}");
+            m.Kind == "system" ? $"* {Display.Safe(m.Text)}" : $"[{Display.Safe(m.From)}] {Display.Safe(m.Text)}");
 
     private static void Report(bool json, object value, string text) =>
         Console.WriteLine(json ? JsonSerializer.Serialize(value) : text);

@@ -10,44 +10,52 @@ namespace SecureChat.Protocol.Messages;
 /// Unknown extra members are ignored.</remarks>
 public static class MessageCodec
 {
+    /// <summary>The wire context with an encoder that writes non-ASCII text and HTML-sensitive characters as they
+    /// are: escaping them as <c>\uXXXX</c> would only inflate frames (up to six times), and nothing here is HTML.
+    /// Quotes, backslashes and control characters are still escaped, as JSON requires.</summary>
+    private static readonly ProtocolJsonContext Wire = new(new JsonSerializerOptions(ProtocolJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>Decodes a frame body into its message.</summary>
     /// <exception cref="ProtocolException"><c>PROTOCOL_ERROR</c> for anything malformed.</exception>
     public static WireMessage Decode(ReadOnlySpan<byte> body) =>
-        DecodeJson(body, ProtocolJsonContext.Default.WireMessage, "message");
+        DecodeJson(body, Wire.WireMessage, "message");
 
     /// <summary>Decodes a whole frame (length prefix included).</summary>
     public static WireMessage DecodeFrame(ReadOnlySpan<byte> frame) => Decode(FrameReader.Body(frame));
 
     /// <summary>Encodes a message as a frame body (UTF-8 JSON, <c>type</c> first).</summary>
     public static byte[] Encode(WireMessage message) =>
-        JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.WireMessage);
+        JsonSerializer.SerializeToUtf8Bytes(message, Wire.WireMessage);
 
     /// <summary>Encodes a message as a whole frame, length prefix included.</summary>
     public static byte[] EncodeFrame(WireMessage message) => FrameWriter.Frame(Encode(message));
 
     /// <summary>Decodes an <c>auth_request</c> plaintext.</summary>
     public static AuthRequestPlaintext DecodeAuthRequest(ReadOnlySpan<byte> plaintext) =>
-        DecodeJson(plaintext, ProtocolJsonContext.Default.AuthRequestPlaintext, "auth request");
+        DecodeJson(plaintext, Wire.AuthRequestPlaintext, "auth request");
 
     /// <summary>Encodes an <c>auth_request</c> plaintext.</summary>
     public static byte[] Encode(AuthRequestPlaintext plaintext) =>
-        JsonSerializer.SerializeToUtf8Bytes(plaintext, ProtocolJsonContext.Default.AuthRequestPlaintext);
+        JsonSerializer.SerializeToUtf8Bytes(plaintext, Wire.AuthRequestPlaintext);
 
     /// <summary>Decodes an <c>auth_response</c> plaintext.</summary>
     public static AuthResponsePlaintext DecodeAuthResponse(ReadOnlySpan<byte> plaintext) =>
-        DecodeJson(plaintext, ProtocolJsonContext.Default.AuthResponsePlaintext, "auth response");
+        DecodeJson(plaintext, Wire.AuthResponsePlaintext, "auth response");
 
     /// <summary>Encodes an <c>auth_response</c> plaintext.</summary>
     public static byte[] Encode(AuthResponsePlaintext plaintext) =>
-        JsonSerializer.SerializeToUtf8Bytes(plaintext, ProtocolJsonContext.Default.AuthResponsePlaintext);
+        JsonSerializer.SerializeToUtf8Bytes(plaintext, Wire.AuthResponsePlaintext);
 
     /// <summary>Decodes a chat plaintext.</summary>
     public static ChatPlaintext DecodeChat(ReadOnlySpan<byte> plaintext) =>
-        DecodeJson(plaintext, ProtocolJsonContext.Default.ChatPlaintext, "chat plaintext");
+        DecodeJson(plaintext, Wire.ChatPlaintext, "chat plaintext");
 
     /// <summary>Encodes a chat plaintext.</summary>
     public static byte[] Encode(ChatPlaintext plaintext) =>
-        JsonSerializer.SerializeToUtf8Bytes(plaintext, ProtocolJsonContext.Default.ChatPlaintext);
+        JsonSerializer.SerializeToUtf8Bytes(plaintext, Wire.ChatPlaintext);
 
     private static readonly JsonReaderOptions StrictReader = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 32 };
 

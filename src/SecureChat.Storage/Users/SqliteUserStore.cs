@@ -63,6 +63,17 @@ public sealed class SqliteUserStore : SqlUserStore
         {
             Directory.CreateDirectory(directory);
         }
+
+        // The file holds password hashes: create it readable by its owner only, before SQLite opens it.
+        if (!OperatingSystem.IsWindows() && !File.Exists(DatabasePath))
+        {
+            using var _ = new FileStream(DatabasePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
     }
 
     private protected override async Task PrepareSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
