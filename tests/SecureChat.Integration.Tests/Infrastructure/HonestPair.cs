@@ -25,6 +25,10 @@ internal sealed class HonestPair : IAsyncDisposable
         _received[b] = [];
     }
 
+    /// <summary>Part of every honest username of this test run, so that a database kept between runs (MariaDB)
+    /// never already holds them.</summary>
+    public static string RunTag { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
+
     public ChatClient A { get; }
 
     public ChatClient B { get; }
@@ -36,11 +40,11 @@ internal sealed class HonestPair : IAsyncDisposable
     public static async Task<HonestPair> StartAsync(RunningServer server)
     {
         var n = Interlocked.Increment(ref _pairs);
-        var a = await server.RegisterAsync($"honest{n}a");
+        var a = await server.RegisterAsync($"honest{RunTag}n{n}a");
         ChatClient? b = null;
         try
         {
-            b = await server.RegisterAsync($"honest{n}b");
+            b = await server.RegisterAsync($"honest{RunTag}n{n}b");
             var pair = new HonestPair(server, a, b);
             await pair.ChatAsync();
             return pair;
