@@ -61,6 +61,14 @@ internal sealed class HonestPair : IAsyncDisposable
         }
     }
 
+    /// <summary>Makes a pair of two clients that are already logged in, and has them exchange a first round.</summary>
+    public static async Task<HonestPair> StartAsync(RunningServer server, ChatClient a, ChatClient b)
+    {
+        var pair = new HonestPair(server, a, b);
+        await pair.ChatAsync();
+        return pair;
+    }
+
     /// <summary>Each user sends one message and waits until the other one's arrives.</summary>
     public async Task ChatAsync()
     {
