@@ -89,19 +89,30 @@ internal sealed class RawClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads the next frame and requires it to be an <c>error</c> frame.</summary>
-    public async Task<ErrorMessage> ReadErrorAsync(TimeSpan? timeout = null)
+    /// <summary>Reads the next frame and requires it to be an <c>error</c> frame; with <paramref name="skipMessages"/>,
+    /// chat messages the server relayed before it are passed over (a logged-in session receives them unasked).</summary>
+    public async Task<ErrorMessage> ReadErrorAsync(TimeSpan? timeout = null, bool skipMessages = false)
     {
-        var frame = await ReadFrameAsync(timeout) ?? throw new InvalidOperationException("the server closed the connection without an error frame");
-        var message = MessageCodec.DecodeFrame(frame);
-        return message as ErrorMessage
-            ?? throw new InvalidOperationException($"expected an error frame, got {message.GetType().Name}");
+        while (true)
+        {
+            var frame = await ReadFrameAsync(timeout) ?? throw new InvalidOperationException("the server closed the connection without an error frame");
+            var message = MessageCodec.DecodeFrame(frame);
+            if (message is ErrorMessage error)
+            {
+                return error;
+            }
+
+            if (!(skipMessages && message is ChatMessage))
+            {
+                throw new InvalidOperationException($"expected an error frame, got {message.GetType().Name}");
+            }
+        }
     }
 
     /// <summary>Requires the next frame to be <c>error</c> with <paramref name="code"/>, then the connection to close.</summary>
-    public async Task<ErrorMessage> ExpectErrorThenCloseAsync(ProtocolErrorCode code, TimeSpan? timeout = null)
+    public async Task<ErrorMessage> ExpectErrorThenCloseAsync(ProtocolErrorCode code, TimeSpan? timeout = null, bool skipMessages = false)
     {
-        var error = await ReadErrorAsync(timeout);
+        var error = await ReadErrorAsync(timeout, skipMessages);
         Assert.Equal(code.ToWire(), error.Code);
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
         await ExpectClosedAsync(timeout);

@@ -23,13 +23,13 @@ internal sealed class RawSession : IAsyncDisposable
     public ClientProtocol Protocol { get; }
 
     /// <summary>Connects, sends hello and completes the signed DH for k_auth (credentials may be sent next).</summary>
-    public static async Task<RawSession> ConnectAsync(int port, LocalIdentity? identity = null, int? receiveBufferSize = null)
+    public static async Task<RawSession> ConnectAsync(int port, LocalIdentity? identity = null, int? receiveBufferSize = null, ProtocolSettings? settings = null)
     {
         var raw = await RawClient.ConnectAsync(port, receiveBufferSize);
         var protocol = new ClientProtocol(
             identity ?? new LocalIdentity(TestPki.Client),
             new CertificateValidator(TestPki.ServerPolicy()),
-            new ProtocolSettings());
+            settings ?? new ProtocolSettings());
         var session = new RawSession(raw, protocol);
         try
         {
@@ -79,6 +79,16 @@ internal sealed class RawSession : IAsyncDisposable
     /// <summary>Sends a login request.</summary>
     public Task<AuthAnswer> LoginAsync(string email, string password) =>
         SubmitAsync(new AuthRequestPlaintext { Op = AuthRequestPlaintext.Login, Email = email, Password = password });
+
+    /// <summary>The session id as the server names its transcript file (lowercase hex).</summary>
+    public string SessionId => Convert.ToHexStringLower(Protocol.Chat!.SessionId);
+
+    /// <summary>Seals a chat message without sending it, so a test can send, alter, repeat or withhold its frame.</summary>
+    public (ChatMessage Message, byte[] Frame) Seal(string text)
+    {
+        var output = Protocol.SendText(text);
+        return (output.Events.OfType<MessageSent>().Single().Message, output.Frames.Single());
+    }
 
     public ValueTask DisposeAsync()
     {
