@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using SecureChat.Client;
 using SecureChat.Crypto;
@@ -49,9 +50,11 @@ internal sealed class RunningServer : IAsyncDisposable
         return new RunningServer(root, server, options);
     }
 
-    public ChatClientOptions ClientOptions(string name) => new()
+    /// <summary>Options for a client named <paramref name="name"/>, presenting <paramref name="certificate"/>
+    /// (the shared <see cref="TestPki.Client"/> when null).</summary>
+    public ChatClientOptions ClientOptions(string name, X509Certificate2? certificate = null) => new()
     {
-        Identity = new LocalIdentity(TestPki.Client),
+        Identity = new LocalIdentity(certificate ?? TestPki.Client),
         ServerValidator = new CertificateValidator(TestPki.ServerPolicy()),
         TranscriptDirectory = Path.Combine(Root, "client-transcripts", name),
     };
