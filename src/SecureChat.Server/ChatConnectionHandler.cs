@@ -37,7 +37,9 @@ public sealed class ChatConnectionHandler(ServerRuntime runtime) : ConnectionHan
         try
         {
             var frame = ProtocolEndpoint.ErrorFrame(ProtocolErrorCode.ServerBusy, "the server is at its connection limit; try again later");
-            await new FramedPipe(connection.Transport).WriteAsync(frame, timeout.Token).ConfigureAwait(false);
+            var pipe = new FramedPipe(connection.Transport);
+            await pipe.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
+            await pipe.DiscardInputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
         {

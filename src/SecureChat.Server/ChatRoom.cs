@@ -79,7 +79,7 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         {
             if (!ReferenceEquals(member, subject))
             {
-                member.EnqueueNotice(new OutgoingMessage(text, subject.Username, ChatPlaintext.SystemKind, null, eventName));
+                member.EnqueueNotice(new OutgoingMessage(text, null, ChatPlaintext.SystemKind, null, eventName, [subject.Username]));
             }
         }
     }

@@ -28,6 +28,15 @@ public sealed partial class ServerSession
                 }
 
                 var output = _protocol.Receive(frame);
+                if (output.Events.OfType<SessionEstablished>().FirstOrDefault() is { } established)
+                {
+                    // Join before the last handshake frame leaves: once the client sees it, it counts as logged
+                    // in, and a message another user sends from that moment on must reach it.
+                    OpenTranscript(established.SessionId);
+                    _runtime.Room.Join(this);
+                    LogEstablished(_connection.ConnectionId, Username, Convert.ToHexStringLower(established.SessionId));
+                }
+
                 await _pipe.WriteAsync(output.Frames, deadline.Token).ConfigureAwait(false);
                 foreach (var request in output.Events.OfType<AuthRequestReceived>())
                 {
@@ -41,11 +50,6 @@ public sealed partial class ServerSession
                     }
                 }
 
-                if (output.Events.OfType<SessionEstablished>().FirstOrDefault() is { } established)
-                {
-                    OpenTranscript(established.SessionId);
-                    LogEstablished(_connection.ConnectionId, Username, Convert.ToHexStringLower(established.SessionId));
-                }
             }
 
             return true;

@@ -70,7 +70,6 @@ public sealed partial class ServerSession : IAsyncDisposable
                 return;
             }
 
-            _runtime.Room.Join(this);
             _writer = WriteLoopAsync();
             await ReadLoopAsync().ConfigureAwait(false);
         }
@@ -386,6 +385,7 @@ public sealed partial class ServerSession : IAsyncDisposable
         try
         {
             await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(code, message), timeout.Token).ConfigureAwait(false);
+            await _pipe.DiscardInputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or InvalidOperationException or ObjectDisposedException)
         {

@@ -125,11 +125,11 @@ internal static class InteractiveChat
                 roster.Clear();
                 roster.UnionWith(notice.Users);
                 break;
-            case "join" when notice.From is not null:
-                roster.Add(notice.From);
+            case "join" when notice.Users is [var joined]:
+                roster.Add(joined);
                 break;
-            case "leave" when notice.From is not null:
-                roster.Remove(notice.From);
+            case "leave" when notice.Users is [var left]:
+                roster.Remove(left);
                 break;
         }
     }

@@ -28,6 +28,7 @@ public sealed record ChatPlaintext
     /// <summary>For server notices: <c>join</c>, <c>leave</c> or <c>roster</c>.</summary>
     public string? Event { get; init; }
 
-    /// <summary>For a <c>roster</c> notice: the users online, sorted.</summary>
+    /// <summary>For a <c>roster</c> notice the users online, sorted; for <c>join</c>/<c>leave</c> the one user concerned.
+    /// (<see cref="From"/> always names an author, so server notices leave it empty.)</summary>
     public IReadOnlyList<string>? Users { get; init; }
 }

@@ -63,6 +63,34 @@ public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReade
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Reads and throws away what the peer still sends, until it closes, <paramref name="limit"/> passes or
+    /// <paramref name="maxBytes"/> arrive.</summary>
+    /// <remarks>Closing a socket with unread input makes the kernel send a reset, which can destroy the error frame
+    /// just written before the peer reads it; lingering like this lets the peer read it and close first.</remarks>
+    public async Task DiscardInputAsync(TimeSpan limit, long maxBytes = 1 << 20)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        var reader = _pipe.Input;
+        long discarded = 0;
+        try
+        {
+            while (discarded < maxBytes)
+            {
+                var result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                discarded += result.Buffer.Length;
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Best effort only.
+        }
+    }
+
     /// <summary>Writes one frame and flushes.</summary>
     public ValueTask WriteAsync(byte[] frame, CancellationToken cancellationToken = default) => WriteAsync([frame], cancellationToken);
 }
