@@ -23,8 +23,14 @@ public static class Program
                 Fuzzer.OutOfProcess.Run(stream => Guard(() => Message(ReadAll(stream))));
                 return 0;
             case "server":
-                var server = ServerHarness.Create();
-                Fuzzer.OutOfProcess.Run(stream => Guard(() => server.Feed(ReadAll(stream))));
+                // Instrumented code may only run once the fork server has mapped AFL's shared memory,
+                // so the harness (and its certificates) is built inside the first run.
+                ServerHarness? server = null;
+                Fuzzer.OutOfProcess.Run(stream =>
+                {
+                    server ??= ServerHarness.Create();
+                    Guard(() => server.Feed(ReadAll(stream)));
+                });
                 return 0;
             case "seeds" when args.Length == 2:
                 Seeds.Write(args[1]);
