@@ -50,6 +50,7 @@ internal static class CliRunner
         FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
         DirectoryNotFoundException d => d.Message,
         UnauthorizedAccessException u => u.Message,
+        IOException { InnerException: SocketException s } => $"the connection was lost: {s.Message}",
         IOException io => io.Message,
         CryptographicException c => $"cryptographic failure: {c.Message}",
         ArgumentException a => a.ParamName is null ? a.Message : a.Message.Replace($" (Parameter '{a.ParamName}')", "", StringComparison.Ordinal),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SecureChat.Server;
 
@@ -49,11 +50,23 @@ internal static class ServerCommand
             var options = SecureChatServer.BindOptions(SecureChatServer.LoadConfiguration(parse.GetValue(config), overrides));
             var level = parse.GetValue(logLevel) ?? LogLevel.Information;
 
-            var server = await SecureChatServer.CreateAsync(options, logging => logging.SetMinimumLevel(level), cancellationToken: cancellationToken)
+            // The host logs a failed start with the whole stack trace; the exception itself reaches the user as one sentence.
+            var server = await SecureChatServer.CreateAsync(options,
+                    logging => logging.SetMinimumLevel(level).AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical),
+                    cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             await using (server.ConfigureAwait(false))
             {
-                await server.StartAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await server.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException e) when (SocketErrorOf(e) is { } socket)
+                {
+                    // Kestrel's own message names an "http://" address, which this raw TCP protocol is not.
+                    throw new IOException($"cannot listen on {options.Listen}: {socket.Message}", e);
+                }
+
                 Console.WriteLine($"SecureChat server listening on {server.EndPoint} (users: {Redact(options.Db)}, transcripts: {options.Transcripts}, identity: {options.Identity})");
                 await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 Console.WriteLine("SecureChat server stopped; every open session was ended with receipts.");
@@ -62,6 +75,19 @@ internal static class ServerCommand
             return 0;
         }));
         return command;
+    }
+
+    private static SocketException? SocketErrorOf(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException socket)
+            {
+                return socket;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Hides a MySQL password before the connection string is printed.</summary>

@@ -32,6 +32,12 @@ internal static class VerifyCommand
             foreach (var path in parse.GetValue(files)!)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (Directory.Exists(path))
+                {
+                    // Opening a directory fails with "access denied", which sends the user looking at permissions.
+                    throw new ArgumentException($"'{path}' is a directory; give the transcript files in it (for example {Path.Combine(path, "*.jsonl")}).");
+                }
+
                 AuditReport report;
                 using (var stream = File.OpenRead(path))
                 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SecureChat.Client;
+using SecureChat.Protocol;
 
 namespace SecureChat.Cli.Interactive;
 
@@ -29,8 +30,8 @@ internal static class ScriptedChat
                 : await client.LoginAsync(request.Email, password, cancellationToken).ConfigureAwait(false);
             if (!response.Ok)
             {
-                Report(request.Json, new { @event = "auth_failed", code = response.Code, message = response.Message },
-                    $"{(request.Register ? "registration" : "login")} failed: {Display.Safe(response.Message)} ({Display.Safe(response.Code)})");
+                Fail(request.Json, new { @event = "auth_failed", code = response.Code, message = response.Message },
+                    $"{(request.Register ? "registration" : "login")} failed: {Display.Safe(response.Message?.TrimEnd('.'))} ({Display.Safe(response.Code)})");
                 return CliRunner.Failure;
             }
 
@@ -44,12 +45,17 @@ internal static class ScriptedChat
             var ended = await ReceiveAsync(client, request, cancellationToken).ConfigureAwait(false)
                 ?? await client.EndAsync(cancellationToken).ConfigureAwait(false);
             await DrainAsync(client, request.Json).ConfigureAwait(false);
-            Report(request.Json,
-                new { @event = "end", receipts_matched = ended.ReceiptsMatched, error = ended.Error?.Code.ToString(), reason = ended.Error?.Message, transcript = client.TranscriptPath },
-                ended.ReceiptsMatched
-                    ? $"session ended: receipts exchanged and verified (transcript {client.TranscriptPath})"
-                    : $"session ended WITHOUT matching receipts: {Display.Safe(ended.Error?.Message ?? "unknown")}");
-            return ended.ReceiptsMatched ? 0 : CliRunner.Failure;
+            var end = new { @event = "end", receipts_matched = ended.ReceiptsMatched, error = ended.Error?.Code.ToWire(), reason = ended.Error?.Message, transcript = client.TranscriptPath };
+            if (!ended.ReceiptsMatched)
+            {
+                Fail(request.Json, end, ended.Error is { } error
+                    ? $"the session ended without matching receipts: {Display.Safe(error.Message)} ({error.Code.ToWire()})"
+                    : "the session ended without matching receipts");
+                return CliRunner.Failure;
+            }
+
+            Report(request.Json, end, $"session ended: receipts exchanged and verified (transcript {client.TranscriptPath})");
+            return 0;
         }
     }
 
@@ -103,6 +109,18 @@ internal static class ScriptedChat
 
     private static void Report(bool json, object value, string text) =>
         Console.WriteLine(json ? JsonSerializer.Serialize(value) : text);
+
+    /// <summary>A failure is one sentence on standard error, like every other failure of the command; with
+    /// <c>--json</c> the event is also printed, so a pipeline reading standard output sees how the script ended.</summary>
+    private static void Fail(bool json, object value, string sentence)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(value));
+        }
+
+        Console.Error.WriteLine($"securechat: {sentence}");
+    }
 
     private static async Task<List<string>> ReadRemainingLinesAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+
+namespace SecureChat.Cli.Tests;
+
+/// <summary>A smoke run of <c>securechat bench</c>: tiny phases, but the real thing, child servers included. The numbers
+/// depend on the machine and are not judged; that every phase ran and reported is.</summary>
+public sealed class BenchTests
+{
+    [Fact]
+    public async Task A_small_run_reports_every_phase_as_json()
+    {
+        using var sandbox = new CliSandbox();
+
+        var result = await sandbox.RunAsync(["bench", "--setups", "5", "--messages", "20", "--idle", "5", "--json"],
+            new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(240) });
+
+        CliAssert.Succeeded(result);
+        var report = JsonNode.Parse(result.StandardOutput) as JsonObject;
+        Assert.NotNull(report);
+        foreach (var phase in new[] { "floor", "setup_cheap_argon2", "one_sender", "relay_aggregate", "idle_sessions", "setup_production_argon2" })
+        {
+            Assert.True(report[phase] is JsonObject, $"no '{phase}' in {report}");
+        }
+
+        Assert.True((double)report["floor"]!["rsa_sign_per_second"]! > 0, report.ToJsonString());
+        Assert.True((double)report["setup_cheap_argon2"]!["per_second"]! > 0, report.ToJsonString());
+        Assert.True((double)report["setup_production_argon2"]!["per_second"]! > 0, report.ToJsonString());
+        Assert.True((double)report["one_sender"]!["delivered_per_second"]! > 0, report.ToJsonString());
+        Assert.True((double)report["relay_aggregate"]!["delivered_per_second"]! > 0, report.ToJsonString());
+        Assert.Equal(5, (int)report["idle_sessions"]!["held"]!);
+        Assert.Empty(Directory.GetFileSystemEntries(sandbox.Path));
+    }
+}
