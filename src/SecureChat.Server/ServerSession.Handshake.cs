@@ -28,6 +28,15 @@ public sealed partial class ServerSession
                 }
 
                 var output = _protocol.Receive(frame);
+                if (output.Events.OfType<SessionEstablished>().FirstOrDefault() is { } established)
+                {
+                    // Join before the client learns that the session is up (the dh_server below), so that nothing
+                    // sent to the room after that moment can miss it; the writer loop delivers what queues meanwhile.
+                    OpenTranscript(established.SessionId);
+                    _runtime.Room.Join(this);
+                    LogEstablished(_connection.ConnectionId, Username, Convert.ToHexStringLower(established.SessionId));
+                }
+
                 await _pipe.WriteAsync(output.Frames, deadline.Token).ConfigureAwait(false);
                 foreach (var request in output.Events.OfType<AuthRequestReceived>())
                 {
@@ -39,12 +48,6 @@ public sealed partial class ServerSession
                         LogAuthFailed(_connection.ConnectionId, RemoteAddress?.ToString());
                         return false;
                     }
-                }
-
-                if (output.Events.OfType<SessionEstablished>().FirstOrDefault() is { } established)
-                {
-                    OpenTranscript(established.SessionId);
-                    LogEstablished(_connection.ConnectionId, Username, Convert.ToHexStringLower(established.SessionId));
                 }
             }
 

@@ -67,7 +67,6 @@ public sealed partial class ServerSession : IAsyncDisposable
                 return;
             }
 
-            _runtime.Room.Join(this);
             _writer = WriteLoopAsync();
             await ReadLoopAsync().ConfigureAwait(false);
         }
