@@ -118,12 +118,14 @@ public sealed partial class ServerSession : IAsyncDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>The gate and the lifetime source stay undisposed: a relay or a shutdown that took its snapshot of the
+    /// room just before this session left may still call <see cref="Enqueue"/> or <see cref="EndAsync"/>, and those
+    /// must find a cancelled session, not a disposed one. Both are safe to leave to the collector: the lifetime was
+    /// cancelled when the run ended (so no timer is left) and nobody asked the gate for a wait handle.</remarks>
     public ValueTask DisposeAsync()
     {
         _transcript?.Dispose();
         _protocol.Dispose();
-        _lifetime.Dispose();
-        _gate.Dispose();
         return ValueTask.CompletedTask;
     }
 
