@@ -88,6 +88,10 @@ public sealed partial class ServerSession : IAsyncDisposable
             _outbox.Writer.TryComplete();
             await StopWriterAsync().ConfigureAwait(false);
 
+            // A receipt sent at shutdown may still hold the gate; it must finish before the transcript and keys are
+            // disposed. The gate is never released again: every later wait on it gives up (the lifetime is cancelled).
+            await _gate.WaitAsync().ConfigureAwait(false);
+
             LogClosed(_connection.ConnectionId, Username, _protocol.Chat?.LastReceived ?? 0, _protocol.Chat?.LastSent ?? 0);
             _finished.TrySetResult();
         }
