@@ -27,9 +27,14 @@ public sealed class ShutdownRaceTests
                 var leaving = clients.Where((_, i) => i % 2 == 0).ToList();
                 var staying = clients.Except(leaving).ToList();
                 clients = staying;
-                var hangUps = Task.WhenAll(leaving.Select(c => c.DisposeAsync().AsTask()));
-                await server.DisposeAsync();
-                await hangUps;
+                var stopping = Task.Run(async () => await server.DisposeAsync());
+                var hangUps = Task.WhenAll(leaving.Select((c, i) => Task.Run(async () =>
+                {
+                    // Spread over the time the server spends sending its receipts, so some hang up mid-receipt.
+                    await Task.Delay(i * 3);
+                    await c.DisposeAsync();
+                })));
+                await Task.WhenAll(stopping, hangUps).WaitAsync(TimeSpan.FromSeconds(60));
 
                 foreach (var c in staying)
                 {
