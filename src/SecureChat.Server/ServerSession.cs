@@ -322,12 +322,21 @@ public sealed partial class ServerSession : IAsyncDisposable
     /// <summary>Best effort: a peer that does not read cannot hold the session open.</summary>
     private async Task SendErrorAsync(ProtocolErrorCode code, string message)
     {
-        // The writer loop must be gone before this frame is written, so it cannot interleave.
+        // The writer loop must be gone before this frame is written, so it cannot interleave; a receipt sent at
+        // shutdown may still hold the gate, but its write was cancelled with the lifetime, so the wait is short.
         await StopWriterAsync().ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(code, message), timeout.Token).ConfigureAwait(false);
+            await _gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(code, message), timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or InvalidOperationException or ObjectDisposedException)
         {
