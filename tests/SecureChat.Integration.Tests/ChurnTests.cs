@@ -14,6 +14,7 @@ public sealed class ChurnTests
     public async Task Sessions_joining_and_leaving_during_a_burst_never_cost_the_sender_or_the_reader_a_message()
     {
         await using var server = await RunningServer.StartAsync();
+        server.DeleteFilesOnDispose = true; // a transcript file per visitor
         await using var pair = await HonestPair.StartAsync(server);
 
         var burst = Task.Run(async () =>

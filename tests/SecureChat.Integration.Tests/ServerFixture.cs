@@ -90,6 +90,10 @@ internal sealed class RunningServer : IAsyncDisposable
         return tcp;
     }
 
+    /// <summary>Whether disposing also deletes the temporary folder (transcripts, database); off by default so
+    /// that a test may read the files after the server stopped.</summary>
+    public bool DeleteFilesOnDispose { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -99,6 +103,10 @@ internal sealed class RunningServer : IAsyncDisposable
         finally
         {
             await Server.DisposeAsync();
+            if (DeleteFilesOnDispose)
+            {
+                Directory.Delete(Root, recursive: true);
+            }
         }
     }
 }
