@@ -69,7 +69,7 @@ public sealed class ServerOptions
     /// <summary>Largest accepted |ts − now| of a message, in seconds.</summary>
     public double MaxClockSkewSeconds { get; set; } = 300;
 
-    /// <summary>Seconds to wait for a client's receipt when the server ends a session (shutdown, idle).</summary>
+    /// <summary>Seconds to wait for a client's receipt when the server ends a session at shutdown (an idle session gets <c>TIMEOUT</c> instead).</summary>
     public double ReceiptWaitSeconds { get; set; } = 5;
 
     /// <summary>Whether the server's transcripts keep message plaintext (off: ciphertext evidence only).</summary>

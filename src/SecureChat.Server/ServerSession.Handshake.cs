@@ -30,11 +30,8 @@ public sealed partial class ServerSession
                 var output = _protocol.Receive(frame);
                 if (output.Events.OfType<SessionEstablished>().FirstOrDefault() is { } established)
                 {
-                    // Join before the last handshake frame leaves: once the client sees it, it counts as logged
-                    // in, and a message another user sends from that moment on must reach it.
-                    OpenTranscript(established.SessionId);
-                    _runtime.Room.Join(this);
-                    LogEstablished(_connection.ConnectionId, Username, Convert.ToHexStringLower(established.SessionId));
+                    await JoinAsync(established.SessionId, output, deadline.Token).ConfigureAwait(false);
+                    continue;
                 }
 
                 await _pipe.WriteAsync(output.Frames, deadline.Token).ConfigureAwait(false);
@@ -49,7 +46,6 @@ public sealed partial class ServerSession
                         return false;
                     }
                 }
-
             }
 
             return true;
@@ -59,6 +55,26 @@ public sealed partial class ServerSession
             LogHandshakeTimeout(_connection.ConnectionId, _connection.RemoteEndPoint?.ToString());
             await SendErrorAsync(ProtocolErrorCode.Timeout, "handshake not completed in time").ConfigureAwait(false);
             return false;
+        }
+    }
+
+    /// <summary>Joins the room, then sends the last handshake frame, under the gate.</summary>
+    /// <remarks>Joining before the client learns that the session is up means nothing sent to the room after that
+    /// moment can miss it (the writer loop delivers what queues meanwhile). Once joined, a shutdown may send this
+    /// session its receipt: the gate keeps that behind the last handshake frame.</remarks>
+    private async Task JoinAsync(byte[] sessionId, ProtocolOutput output, CancellationToken cancellationToken)
+    {
+        OpenTranscript(sessionId);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _runtime.Room.Join(this);
+            LogEstablished(_connection.ConnectionId, Username, Convert.ToHexStringLower(sessionId));
+            await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 

@@ -91,6 +91,10 @@ public sealed partial class ServerSession : IAsyncDisposable
             _outbox.Writer.TryComplete();
             await StopWriterAsync().ConfigureAwait(false);
 
+            // A receipt sent at shutdown may still hold the gate; it must finish before the transcript and keys are
+            // disposed. The gate is never released again: every later wait on it gives up (the lifetime is cancelled).
+            await _gate.WaitAsync().ConfigureAwait(false);
+
             LogClosed(_connection.ConnectionId, Username, _protocol.Chat?.LastReceived ?? 0, _protocol.Chat?.LastSent ?? 0);
             _finished.TrySetResult();
         }
@@ -158,12 +162,14 @@ public sealed partial class ServerSession : IAsyncDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>The gate and the lifetime source stay undisposed: a relay or a shutdown that took its snapshot of the
+    /// room just before this session left may still call <see cref="EnqueueAsync"/> or <see cref="EndAsync"/>, and those
+    /// must find a cancelled session, not a disposed one. Both are safe to leave to the collector: the lifetime was
+    /// cancelled when the run ended (so no timer is left) and nobody asked the gate for a wait handle.</remarks>
     public ValueTask DisposeAsync()
     {
         _transcript?.Dispose();
         _protocol.Dispose();
-        _lifetime.Dispose();
-        _gate.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -379,12 +385,22 @@ public sealed partial class ServerSession : IAsyncDisposable
     /// <summary>Best effort: a peer that does not read cannot hold the session open.</summary>
     private async Task SendErrorAsync(ProtocolErrorCode code, string message)
     {
-        // The writer loop must be gone before this frame is written, so it cannot interleave.
+        // The writer loop must be gone before this frame is written, so it cannot interleave; a receipt sent at
+        // shutdown may still hold the gate, but its write was cancelled with the lifetime, so the wait is short.
         await StopWriterAsync().ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(code, message), timeout.Token).ConfigureAwait(false);
+            await _gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(code, message), timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
             await _pipe.DiscardInputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or InvalidOperationException or ObjectDisposedException)

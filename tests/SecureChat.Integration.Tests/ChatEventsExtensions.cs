@@ -11,7 +11,16 @@ internal static class ChatEventsExtensions
         var messages = new List<ChatMessageReceived>();
         while (messages.Count < count)
         {
-            var e = await client.Events.ReadAsync(timeout.Token);
+            ChatEvent e;
+            try
+            {
+                e = await client.Events.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{client.Username} received {messages.Count} of {count} chat messages within {timeoutSeconds} s");
+            }
+
             if (e is ChatMessageReceived { Kind: "chat" } m)
             {
                 messages.Add(m);

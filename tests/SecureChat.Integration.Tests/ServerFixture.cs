@@ -13,11 +13,14 @@ namespace SecureChat.Integration.Tests;
 /// <summary>A real Kestrel host on a free loopback port, with SQLite (or a given database) in a temporary folder.</summary>
 internal sealed class RunningServer : IAsyncDisposable
 {
-    private RunningServer(string root, SecureChatServer server, ServerOptions options)
+    private readonly ErrorLog _errors;
+
+    private RunningServer(string root, SecureChatServer server, ServerOptions options, ErrorLog errors)
     {
         Root = root;
         Server = server;
         Options = options;
+        _errors = errors;
     }
 
     public string Root { get; }
@@ -29,6 +32,10 @@ internal sealed class RunningServer : IAsyncDisposable
     public int Port => Server.EndPoint.Port;
 
     public string ServerTranscripts => Options.Transcripts;
+
+    /// <summary>Every log entry of level Error or above, from start to shutdown: a server that handles what a
+    /// peer does never logs one.</summary>
+    public IReadOnlyList<string> ErrorLogs => _errors.Entries;
 
     public static async Task<RunningServer> StartAsync(Action<ServerOptions>? configure = null)
     {
@@ -45,9 +52,14 @@ internal sealed class RunningServer : IAsyncDisposable
             ReceiptWaitSeconds = 3,
         };
         configure?.Invoke(options);
-        var server = await SecureChatServer.CreateAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var errors = new ErrorLog();
+        var server = await SecureChatServer.CreateAsync(options, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            logging.AddProvider(errors);
+        });
         await server.StartAsync();
-        return new RunningServer(root, server, options);
+        return new RunningServer(root, server, options, errors);
     }
 
     /// <summary>Options for a client named <paramref name="name"/>, presenting <paramref name="certificate"/>
@@ -78,6 +90,10 @@ internal sealed class RunningServer : IAsyncDisposable
         return tcp;
     }
 
+    /// <summary>Whether disposing also deletes the temporary folder (transcripts, database); off by default so
+    /// that a test may read the files after the server stopped.</summary>
+    public bool DeleteFilesOnDispose { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -87,6 +103,40 @@ internal sealed class RunningServer : IAsyncDisposable
         finally
         {
             await Server.DisposeAsync();
+            if (DeleteFilesOnDispose)
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+        }
+    }
+}
+
+/// <summary>Collects the server's log entries of level Error and above.</summary>
+internal sealed class ErrorLog : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _entries = new();
+
+    public IReadOnlyList<string> Entries => [.. _entries];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ public sealed class SlowReaderTests(ITestOutputHelper output)
     public async Task A_recipient_that_stops_reading_is_disconnected_and_the_sender_keeps_reaching_others()
     {
         await using var server = await RunningServer.StartAsync(o => o.SendQueueCapacity = QueueCapacity);
+        server.DeleteFilesOnDispose = true; // tens of megabytes of transcripts
         await using var pair = await HonestPair.StartAsync(server);
         var sender = pair.A;
         var third = pair.B;

@@ -138,6 +138,7 @@ internal sealed class HonestPair : IAsyncDisposable
         Assert.True(endB.ReceiptsMatched, $"{B.Username}: {endB.Error}");
         await CheckServerTranscriptAsync(A, _sentByA);
         await CheckServerTranscriptAsync(B, _sentByB);
+        Assert.Empty(_server.ErrorLogs);
     }
 
     public async ValueTask DisposeAsync()
