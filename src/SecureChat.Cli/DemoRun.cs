@@ -60,6 +60,9 @@ internal static class DemoRun
                 "each client checks the server certificate, both sign their DH shares over the handshake hash, and register under k_auth (AES-128-GCM)");
             var alice = await ConnectAsync(server, pki, root, "alice", cancellationToken).ConfigureAwait(false);
             var bob = await ConnectAsync(server, pki, root, "bob", cancellationToken).ConfigureAwait(false);
+
+            // The server adds bob to its room just after his handshake ends; its roster notice says he is in.
+            await NoticeAsync(bob, "roster", cancellationToken).ConfigureAwait(false);
             var store = UserStoreFactory.Create(options.Db);
             var stored = await store.FindByEmailAsync("alice@example.org", cancellationToken).ConfigureAwait(false);
             Say($"the database keeps only a salted Argon2id hash: [dim]{Markup.Escape(stored!.PasswordHash[..Math.Min(40, stored.PasswordHash.Length)])}…[/]");
@@ -76,6 +79,13 @@ internal static class DemoRun
             Step(5, "Non-repudiation", "both sides end with signed receipts over the canonical transcript hash");
             foreach (var (name, client) in new[] { ("alice", alice), ("bob", bob) })
             {
+                if (client == bob)
+                {
+                    // A notice still on its way when bob sends his receipt would be logged but not covered by it,
+                    // leaving both of his files accepted but incomplete: bob ends once he has heard alice leave.
+                    await NoticeAsync(bob, "leave", cancellationToken).ConfigureAwait(false);
+                }
+
                 var ended = await client.EndAsync(cancellationToken).ConfigureAwait(false);
                 Say($"{name}: receipts {(ended.ReceiptsMatched ? "[green]exchanged and verified[/]" : "[red]did not match[/]")}");
                 await client.DisposeAsync().ConfigureAwait(false);
@@ -166,6 +176,16 @@ internal static class DemoRun
             {
                 return message;
             }
+        }
+    }
+
+    private static async Task NoticeAsync(ChatClient client, string eventName, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        while (await client.Events.ReadAsync(timeout.Token).ConfigureAwait(false) is not ChatMessageReceived { Kind: "system" } notice
+               || notice.Event != eventName)
+        {
         }
     }
 

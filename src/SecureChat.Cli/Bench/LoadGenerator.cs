@@ -23,6 +23,9 @@ internal sealed record Latency(double Min, double Median, double P99)
 /// <summary>Drives a real server over loopback with many concurrent real clients.</summary>
 internal sealed class LoadGenerator(string host, int port, Func<string, ChatClientOptions> optionsFor)
 {
+    /// <summary>The text of the messages that check the room before a relay phase; measured messages carry a timestamp.</summary>
+    private const string Probe = "probe";
+
     private int _nextUser;
 
     /// <summary>Opens <paramref name="count"/> sessions (connect, both DH phases, register) with bounded concurrency.</summary>
@@ -74,6 +77,8 @@ internal sealed class LoadGenerator(string host, int port, Func<string, ChatClie
 
         try
         {
+            await AwaitRoomAsync(clients, cancellationToken).ConfigureAwait(false);
+
             // Everyone receives everyone else's messages: a sender also receives the other senders'.
             var expectedPerClient = clients.Select((_, i) => (senders - (i < senders ? 1 : 0)) * messagesPerSender).ToArray();
             var latencies = new ConcurrentBag<double>();
@@ -103,19 +108,67 @@ internal sealed class LoadGenerator(string host, int port, Func<string, ChatClie
         }
     }
 
+    /// <summary>Returns once the server relays to every client.</summary>
+    /// <remarks>A client's session is established when it has the server's last handshake frame, and the server
+    /// adds the session to its room just after sending that frame: a message relayed in between never reaches the
+    /// new client, and a phase that counts on it would wait for ever. The first client probes everyone else and the
+    /// last probes the first, until every client has seen a probe.</remarks>
+    private static async Task AwaitRoomAsync(List<ChatClient> clients, CancellationToken cancellationToken)
+    {
+        if (clients.Count < 2)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var joined = Task.WhenAll(clients.Select(c => WaitForProbeAsync(c, timeout.Token)));
+        try
+        {
+            while (!joined.IsCompleted)
+            {
+                await clients[0].SendAsync(Probe, timeout.Token).ConfigureAwait(false);
+                await clients[^1].SendAsync(Probe, timeout.Token).ConfigureAwait(false);
+                await Task.WhenAny(joined, Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token)).ConfigureAwait(false);
+            }
+
+            await joined.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("the server did not relay messages between the benchmark's clients within 30 s");
+        }
+    }
+
+    private static async Task WaitForProbeAsync(ChatClient client, CancellationToken cancellationToken)
+    {
+        while (await client.Events.ReadAsync(cancellationToken).ConfigureAwait(false) is not ChatMessageReceived { Kind: "chat", Text: Probe })
+        {
+        }
+    }
+
     private static async Task ReceiveAsync(ChatClient client, int expected, ConcurrentBag<double> latencies, Action onMessage, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(5));
         var received = 0;
-        while (received < expected)
+        try
         {
-            if (await client.Events.ReadAsync(timeout.Token).ConfigureAwait(false) is ChatMessageReceived { Kind: "chat" } message)
+            while (received < expected)
             {
-                latencies.Add(Stopwatch.GetElapsedTime(long.Parse(message.Text, CultureInfo.InvariantCulture)).TotalMilliseconds);
-                received++;
-                onMessage();
+                // Probes still in flight from AwaitRoomAsync carry no timestamp and do not count.
+                if (await client.Events.ReadAsync(timeout.Token).ConfigureAwait(false) is ChatMessageReceived { Kind: "chat" } message
+                    && long.TryParse(message.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var sent))
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    received++;
+                    onMessage();
+                }
             }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"a client received {received} of {expected} messages within 5 minutes");
         }
     }
 

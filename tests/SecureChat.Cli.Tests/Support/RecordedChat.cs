@@ -6,8 +6,9 @@ namespace SecureChat.Cli.Tests.Support;
 /// bob logs in first and waits for four chat messages. alice logs in, sends two lines read from standard input and
 /// waits for two messages. carol then sends two with <c>--send</c> and ends. So bob receives from alice and carol,
 /// alice sends and receives, and carol only sends: every file holds messages, alice's in both directions. Nothing
-/// is sent that a client does not wait for (no presence notices, see <see cref="ChatEnvironment.NoPresenceNotices"/>),
-/// so every receipt covers every message and every file is complete. The fixture records what happened; the tests
+/// is sent that a client does not wait for (no presence notices, see <see cref="ChatEnvironment.NoPresenceNotices"/>,
+/// and carol starts only after bob has alice's messages), so every receipt covers every message and every file is
+/// complete. The fixture records what happened; the tests
 /// judge it.
 /// </remarks>
 public sealed class RecordedChat : IAsyncLifetime
@@ -62,6 +63,13 @@ public sealed class RecordedChat : IAsyncLifetime
             ScriptedClient.Register(address, PkiDirectory, "bob", "--receive", "4", "--timeout", "120"), ScriptedClient.Input());
         var alice = await ScriptedClient.StartAsync(_sandbox, WorkingDirectory,
             ScriptedClient.Register(address, PkiDirectory, "alice", "--receive", "2", "--timeout", "120"), ScriptedClient.Input(AliceLines));
+
+        // carol joins only once alice's messages are through, so they cannot reach her on top of what she waits for.
+        foreach (var _ in AliceLines)
+        {
+            await bob.WaitForOutputAsync("\"from\":\"alice\"", stream: OutputStream.StandardOutput);
+        }
+
         Carol = await ScriptedClient.RunAsync(_sandbox, WorkingDirectory,
             ScriptedClient.Register(address, PkiDirectory, "carol", [.. CarolMessages.SelectMany(m => new[] { "--send", m })]), ScriptedClient.Input());
         Alice = await alice.WaitForExitAsync(ClientTimeout);
