@@ -92,12 +92,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>How to run this executable again: the apphost directly, or <c>dotnet securechat.dll</c>.</summary>
+    /// <remarks>Under an apphost the first command-line argument is still the .dll, so the process path decides.</remarks>
     private static (string FileName, string[] Prefix) Self()
     {
-        var entry = Environment.GetCommandLineArgs()[0];
-        return entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
-            ? (Environment.ProcessPath ?? "dotnet", [entry])
-            : (Environment.ProcessPath ?? entry, []);
+        var process = Environment.ProcessPath ?? "dotnet";
+        var viaHost = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        return viaHost ? (process, [Environment.GetCommandLineArgs()[0]]) : (process, []);
     }
 
     [GeneratedRegex(@"listening on [^:]+:(\d+)")]
