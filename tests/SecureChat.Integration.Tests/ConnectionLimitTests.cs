@@ -1,7 +1,6 @@
 using SecureChat.Integration.Tests.Infrastructure;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Messages;
-using SecureChat.TestSupport;
 
 namespace SecureChat.Integration.Tests;
 

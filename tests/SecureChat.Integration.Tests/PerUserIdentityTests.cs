@@ -4,7 +4,6 @@ using SecureChat.Integration.Tests.Infrastructure;
 using SecureChat.Pki;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Messages;
-using SecureChat.TestSupport;
 
 namespace SecureChat.Integration.Tests;
 

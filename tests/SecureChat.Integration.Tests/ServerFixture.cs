@@ -6,7 +6,6 @@ using SecureChat.Crypto;
 using SecureChat.Pki;
 using SecureChat.Protocol;
 using SecureChat.Server;
-using SecureChat.TestSupport;
 
 namespace SecureChat.Integration.Tests;
 

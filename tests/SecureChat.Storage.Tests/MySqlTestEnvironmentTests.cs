@@ -1,5 +1,3 @@
-using SecureChat.Storage.Tests.Infrastructure;
-
 namespace SecureChat.Storage.Tests;
 
 /// <summary>The rules that decide whether the MariaDB tests may be skipped.</summary>

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace SecureChat.Integration.Tests.Infrastructure;
+namespace SecureChat.TestSupport;
 
 /// <summary>A loopback TCP forwarder that a test can cut, black-hole and restore, to simulate a database outage.</summary>
-internal sealed class TcpProxy : IAsyncDisposable
+public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly string _upstreamHost;

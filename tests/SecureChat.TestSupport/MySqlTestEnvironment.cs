@@ -1,17 +1,18 @@
 using MySqlConnector;
+using Xunit;
 
-namespace SecureChat.Integration.Tests.Infrastructure;
+namespace SecureChat.TestSupport;
 
-/// <summary>Where the MariaDB tests find their server, and whether they may be skipped (the storage tests' rule).</summary>
+/// <summary>Where the MariaDB tests find their server, and whether they may be skipped.</summary>
 /// <remarks>
 /// Locally, a missing <c>SECURECHAT_TEST_MYSQL</c> or an unreachable server skips them with a reason. With
 /// <c>CI=true</c> they are never skipped, so a CI machine without MariaDB fails instead of passing quietly.
 /// </remarks>
-internal static class MySqlTestEnvironment
+public static class MySqlTestEnvironment
 {
     public const string Variable = "SECURECHAT_TEST_MYSQL";
 
-    private static readonly Lazy<string?> SkipReasonValue = new(() => SkipReason(ConnectionString, IsCi));
+    private static readonly Lazy<string?> SkipReasonValue = new(() => SkipReason(ConnectionString, IsCi, Probe));
 
     public static string? ConnectionString =>
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
@@ -26,7 +27,8 @@ internal static class MySqlTestEnvironment
         ConnectionString ?? throw new InvalidOperationException(
             $"{Variable} is not set, but CI=true requires the MariaDB tests to run: start MariaDB (.ci/start-mariadb.sh) and set {Variable}.");
 
-    private static string? SkipReason(string? connectionString, bool ci)
+    /// <summary>Decides whether to skip; <paramref name="probe"/> returns an error message or null when the server answers.</summary>
+    public static string? SkipReason(string? connectionString, bool ci, Func<string, string?> probe)
     {
         if (ci)
         {
@@ -38,7 +40,7 @@ internal static class MySqlTestEnvironment
             return $"MariaDB tests skipped: {Variable} is not set (with CI=true they fail instead).";
         }
 
-        return Probe(connectionString) is { } error
+        return probe(connectionString) is { } error
             ? $"MariaDB tests skipped: the server named by {Variable} is unreachable ({error}); with CI=true they fail instead."
             : null;
     }
