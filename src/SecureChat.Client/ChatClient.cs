@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using SecureChat.Protocol;
@@ -29,8 +28,7 @@ public sealed class ChatClient : IAsyncDisposable
     {
         _tcp = tcp;
         _options = options;
-        var stream = tcp.GetStream();
-        _pipe = new FramedPipe(new StreamDuplexPipe(PipeReader.Create(stream), PipeWriter.Create(stream)));
+        _pipe = FramedPipe.Over(tcp.GetStream());
         _protocol = new ClientProtocol(options.Identity, options.ServerValidator, options.Settings);
         _startedMs = options.Settings.NowMs;
     }
@@ -317,38 +315,6 @@ public sealed class ChatClient : IAsyncDisposable
         });
     }
 
-    /// <summary>Writes transcript lines (the client keeps plaintext) before anything is sent or shown.</summary>
-    private void Record(ProtocolOutput output)
-    {
-        if (_transcript is null)
-        {
-            return;
-        }
-
-        foreach (var e in output.Events)
-        {
-            switch (e)
-            {
-                case MessageSent m:
-                    _transcript.AppendMessage(m.Direction, m.Message, m.Plaintext);
-                    break;
-                case MessageReceived m:
-                    _transcript.AppendMessage(m.Direction, m.Message, m.Plaintext);
-                    break;
-                case ReceiptSent r:
-                    _transcript.AppendReceipt(r.Receipt);
-                    break;
-                case ReceiptReceived r:
-                    _transcript.AppendReceipt(r.Receipt);
-                    break;
-            }
-        }
-    }
-
-    private sealed class StreamDuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
+    /// <summary>Writes transcript lines (the client keeps plaintext, its owner's record) before anything is sent or shown.</summary>
+    private void Record(ProtocolOutput output) => _transcript?.Record(output, keepPlaintext: true);
 }

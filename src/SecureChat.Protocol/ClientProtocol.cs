@@ -12,7 +12,6 @@ public sealed class ClientProtocol : ProtocolEndpoint
 {
     private State _state = State.NotStarted;
     private DhKeyPair? _ownShare;
-    private AuthKeys? _authKeys;
     private long _authRequestsSent;
     private long _authResponsesReceived;
 
@@ -69,7 +68,7 @@ public sealed class ClientProtocol : ProtocolEndpoint
         byte[] ct;
         try
         {
-            ct = AuthCipher.Seal(_authKeys!.ClientToServer, Direction.ClientToServer, ++_authRequestsSent, plaintext);
+            ct = AuthCipher.Seal(AuthPhaseKeys!.ClientToServer, Direction.ClientToServer, ++_authRequestsSent, plaintext);
         }
         finally
         {
@@ -82,17 +81,6 @@ public sealed class ClientProtocol : ProtocolEndpoint
         var output = new ProtocolOutput();
         output.Frames.Add(frame);
         return output;
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _authKeys?.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     private protected override ProtocolOutput ReceiveHandshake(WireMessage message, ReadOnlySpan<byte> frame)
@@ -108,7 +96,7 @@ public sealed class ClientProtocol : ProtocolEndpoint
                 break;
             case (State.AwaitDhServerAuth, DhServerMessage dh) when dh.Phase == DhPhase.Auth:
                 var (z1, th1) = AcceptDhServer(dh, frame);
-                _authKeys = KeySchedule.DeriveAuthKeys(z1, th1);
+                AuthPhaseKeys = KeySchedule.DeriveAuthKeys(z1, th1);
                 CryptographicOperations.ZeroMemory(z1);
                 _state = State.ReadyForCredentials;
                 output.With(new ReadyForCredentials());
@@ -118,9 +106,7 @@ public sealed class ClientProtocol : ProtocolEndpoint
                 break;
             case (State.AwaitDhServerChat, DhServerMessage dh) when dh.Phase == DhPhase.Chat:
                 var (z2, th2) = AcceptDhServer(dh, frame);
-                var authKeys = _authKeys!;
-                _authKeys = null;
-                output.With(StartChat(authKeys, z2, th2, Direction.ClientToServer));
+                output.With(StartChat(z2, th2, Direction.ClientToServer));
                 break;
             default:
                 throw Unexpected(message, _state switch
@@ -140,7 +126,7 @@ public sealed class ClientProtocol : ProtocolEndpoint
     private void OnAuthResponse(AuthResponseMessage response, ReadOnlySpan<byte> frame, ProtocolOutput output)
     {
         var ct = WireBytes.FromBase64(response.Ct, "ct");
-        if (!AuthCipher.TryOpen(_authKeys!.ServerToClient, Direction.ServerToClient, ++_authResponsesReceived, ct, out var plaintext))
+        if (!AuthCipher.TryOpen(AuthPhaseKeys!.ServerToClient, Direction.ServerToClient, ++_authResponsesReceived, ct, out var plaintext))
         {
             throw new ProtocolException(ProtocolErrorCode.DecryptFail, "auth response does not decrypt");
         }

@@ -47,6 +47,9 @@ public abstract class ProtocolEndpoint : IDisposable
 
     private protected VerificationKey? PeerKey { get; private set; }
 
+    /// <summary>k_auth and the auth secret, from the first DH until the chat keys are derived.</summary>
+    private protected AuthKeys? AuthPhaseKeys { get; set; }
+
     /// <summary>Handles one whole frame received from the peer (length prefix included).</summary>
     /// <exception cref="ProtocolException">The connection must end; unless <see cref="ProtocolException.IsRemote"/>,
     /// send <see cref="ErrorFrame"/> with its code first.</exception>
@@ -115,11 +118,12 @@ public abstract class ProtocolEndpoint : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases keys; derived classes zero their handshake secrets here.</summary>
+    /// <summary>Releases and zeroes every key this endpoint still holds.</summary>
     protected virtual void Dispose(bool disposing)
     {
         if (disposing)
         {
+            AuthPhaseKeys?.Dispose();
             Chat?.Dispose();
             PeerKey?.Dispose();
             Transcript.Dispose();
@@ -176,8 +180,10 @@ public abstract class ProtocolEndpoint : IDisposable
     }
 
     /// <summary>Starts the chat phase from the auth secret, Z2 and TH2; zeroes the inputs it consumes.</summary>
-    private protected SessionEstablished StartChat(AuthKeys authKeys, byte[] z2, byte[] th2, Direction outbound)
+    private protected SessionEstablished StartChat(byte[] z2, byte[] th2, Direction outbound)
     {
+        var authKeys = AuthPhaseKeys ?? throw new InvalidOperationException("k_auth is not established.");
+        AuthPhaseKeys = null;
         var keys = KeySchedule.DeriveChatKeys(authKeys.AuthSecret, z2, th2);
         CryptographicOperations.ZeroMemory(z2);
         authKeys.Dispose();

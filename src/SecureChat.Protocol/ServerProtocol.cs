@@ -13,7 +13,6 @@ namespace SecureChat.Protocol;
 public sealed class ServerProtocol : ProtocolEndpoint
 {
     private State _state = State.AwaitHello;
-    private AuthKeys? _authKeys;
     private long _authRequestsReceived;
     private long _authResponsesSent;
     private int _failedAuthAttempts;
@@ -48,7 +47,7 @@ public sealed class ServerProtocol : ProtocolEndpoint
         }
 
         var plaintext = MessageCodec.Encode(response with { Username = response.Username ?? "", Message = response.Message ?? "" });
-        var ct = AuthCipher.Seal(_authKeys!.ServerToClient, Direction.ServerToClient, ++_authResponsesSent, plaintext);
+        var ct = AuthCipher.Seal(AuthPhaseKeys!.ServerToClient, Direction.ServerToClient, ++_authResponsesSent, plaintext);
         var frame = MessageCodec.EncodeFrame(new AuthResponseMessage { Ct = Convert.ToBase64String(ct) });
         Transcript.Append(frame);
         var output = new ProtocolOutput();
@@ -70,17 +69,6 @@ public sealed class ServerProtocol : ProtocolEndpoint
 
         _state = State.AwaitAuthRequest;
         return output;
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _authKeys?.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     private protected override ProtocolOutput ReceiveHandshake(WireMessage message, ReadOnlySpan<byte> frame)
@@ -132,7 +120,7 @@ public sealed class ServerProtocol : ProtocolEndpoint
     private void OnDhClientAuth(DhClientMessage dh, ReadOnlySpan<byte> frame, ProtocolOutput output)
     {
         var (z, th1) = RespondToDhClient(dh, frame, output);
-        _authKeys = KeySchedule.DeriveAuthKeys(z, th1);
+        AuthPhaseKeys = KeySchedule.DeriveAuthKeys(z, th1);
         CryptographicOperations.ZeroMemory(z);
         _state = State.AwaitAuthRequest;
     }
@@ -140,7 +128,7 @@ public sealed class ServerProtocol : ProtocolEndpoint
     private void OnAuthRequest(AuthRequestMessage request, ReadOnlySpan<byte> frame, ProtocolOutput output)
     {
         var ct = WireBytes.FromBase64(request.Ct, "ct");
-        if (!AuthCipher.TryOpen(_authKeys!.ClientToServer, Direction.ClientToServer, ++_authRequestsReceived, ct, out var plaintext))
+        if (!AuthCipher.TryOpen(AuthPhaseKeys!.ClientToServer, Direction.ClientToServer, ++_authRequestsReceived, ct, out var plaintext))
         {
             throw new ProtocolException(ProtocolErrorCode.DecryptFail, "auth request does not decrypt");
         }
@@ -166,9 +154,7 @@ public sealed class ServerProtocol : ProtocolEndpoint
     private void OnDhClientChat(DhClientMessage dh, ReadOnlySpan<byte> frame, ProtocolOutput output)
     {
         var (z2, th2) = RespondToDhClient(dh, frame, output);
-        var authKeys = _authKeys!;
-        _authKeys = null;
-        output.With(StartChat(authKeys, z2, th2, Direction.ServerToClient));
+        output.With(StartChat(z2, th2, Direction.ServerToClient));
     }
 
     /// <summary>Checks a signed <c>dh_client</c> and answers with a signed <c>dh_server</c>; returns Z and TH(dh_server).</summary>

@@ -311,33 +311,7 @@ public sealed partial class ServerSession : IAsyncDisposable
     }
 
     /// <summary>Writes transcript lines for what just happened, before any frame of it is sent.</summary>
-    private void Record(ProtocolOutput output)
-    {
-        if (_transcript is null)
-        {
-            return;
-        }
-
-        var keep = _runtime.Options.KeepPlaintext;
-        foreach (var e in output.Events)
-        {
-            switch (e)
-            {
-                case MessageReceived m:
-                    _transcript.AppendMessage(m.Direction, m.Message, keep ? m.Plaintext : null);
-                    break;
-                case MessageSent m:
-                    _transcript.AppendMessage(m.Direction, m.Message, keep ? m.Plaintext : null);
-                    break;
-                case ReceiptSent r:
-                    _transcript.AppendReceipt(r.Receipt);
-                    break;
-                case ReceiptReceived r:
-                    _transcript.AppendReceipt(r.Receipt);
-                    break;
-            }
-        }
-    }
+    private void Record(ProtocolOutput output) => _transcript?.Record(output, _runtime.Options.KeepPlaintext);
 
     private void Stop(StopReason reason)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Protocol;
@@ -106,12 +105,5 @@ internal sealed class FrameProxy : IAsyncDisposable
         }
     }
 
-    private static FramedPipe Pipe(NetworkStream stream) => new(new DuplexPipe(PipeReader.Create(stream), PipeWriter.Create(stream)));
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
+    private static FramedPipe Pipe(NetworkStream stream) => FramedPipe.Over(stream);
 }

@@ -10,6 +10,10 @@ public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReade
 {
     private readonly IDuplexPipe _pipe = pipe ?? throw new ArgumentNullException(nameof(pipe));
 
+    /// <summary>Frames over a stream (a client's socket), through the same pipe code Kestrel's transport uses.</summary>
+    public static FramedPipe Over(Stream stream, int maxFrameLength = FrameReader.DefaultMaxFrameLength) =>
+        new(new StreamPipe(PipeReader.Create(stream), PipeWriter.Create(stream)), maxFrameLength);
+
     /// <summary>Reads the next frame, length prefix included.</summary>
     /// <returns>The frame, or <see langword="null"/> when the peer closed cleanly between frames.</returns>
     /// <exception cref="ProtocolException"><c>FRAME_TOO_LARGE</c> (before the body is read), or
@@ -93,4 +97,11 @@ public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReade
 
     /// <summary>Writes one frame and flushes.</summary>
     public ValueTask WriteAsync(byte[] frame, CancellationToken cancellationToken = default) => WriteAsync([frame], cancellationToken);
+
+    private sealed class StreamPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
 }

@@ -55,6 +55,33 @@ public sealed class TranscriptWriter : IDisposable
     /// <summary>Appends a receipt line and flushes it to the disk.</summary>
     public void AppendReceipt(ReceiptMessage receipt) => Append(TranscriptJson.ToLine(receipt));
 
+    /// <summary>Writes a line for every message and receipt a protocol step produced, in order, before any frame
+    /// of that step is sent or any message shown.</summary>
+    /// <param name="output">The step's output.</param>
+    /// <param name="keepPlaintext">Whether message plaintext is kept (always on a client; configurable on a server).</param>
+    public void Record(ProtocolOutput output, bool keepPlaintext)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (var e in output.Events)
+        {
+            switch (e)
+            {
+                case MessageSent m:
+                    AppendMessage(m.Direction, m.Message, keepPlaintext ? m.Plaintext : null);
+                    break;
+                case MessageReceived m:
+                    AppendMessage(m.Direction, m.Message, keepPlaintext ? m.Plaintext : null);
+                    break;
+                case ReceiptSent r:
+                    AppendReceipt(r.Receipt);
+                    break;
+                case ReceiptReceived r:
+                    AppendReceipt(r.Receipt);
+                    break;
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
