@@ -1,8 +1,7 @@
-using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Transport;
 using SecureChat.Storage.Transcripts;
 
@@ -14,6 +13,10 @@ namespace SecureChat.Server;
 /// the writer loop and shutdown never interleave a seqno, a transcript line or a frame.</remarks>
 public sealed partial class ServerSession : IAsyncDisposable
 {
+    /// <summary>Most frames handled per transcript flush: enough to amortise the fsync under load, few enough
+    /// that one busy sender cannot hold the session's gate for long.</summary>
+    private const int MaxBatch = 64;
+
     private readonly ConnectionContext _connection;
     private readonly ServerRuntime _runtime;
     private readonly FramedPipe _pipe;
@@ -100,52 +103,6 @@ public sealed partial class ServerSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a server notice; dropped (harmlessly) if this user's queue is full.</summary>
-    public void EnqueueNotice(OutgoingMessage message) => _outbox.Writer.TryWrite(message);
-
-    /// <summary>Queues a relayed message for this user.</summary>
-    /// <remarks>A full queue whose writer is making progress (the server is busy signing) makes the sender
-    /// wait: backpressure reaches the sender through its own socket. A full queue whose writer has been stuck
-    /// in a socket write for longer than the stall threshold, or that stays full past the slow-reader
-    /// timeout, means this user is not reading: this user is disconnected, never the sender.</remarks>
-    public async ValueTask EnqueueAsync(OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        if (_outbox.Writer.TryWrite(message) || _stopReason != StopReason.None)
-        {
-            return;
-        }
-
-        if (IsStalled)
-        {
-            Stop(StopReason.Overflow);
-            return;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_runtime.Options.SlowReaderTimeoutSeconds));
-        try
-        {
-            await _outbox.Writer.WriteAsync(message, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-        {
-            if (!cancellationToken.IsCancellationRequested && _stopReason == StopReason.None)
-            {
-                Stop(StopReason.Overflow);
-            }
-        }
-    }
-
-    /// <summary>True when a write to this user's socket has been pending longer than the stall threshold.</summary>
-    private bool IsStalled
-    {
-        get
-        {
-            var started = Volatile.Read(ref _flushStartedTimestamp);
-            return started != 0 && Stopwatch.GetElapsedTime(started).TotalSeconds > _runtime.Options.StallThresholdSeconds;
-        }
-    }
-
     /// <summary>Ends the session with receipts (shutdown), waiting a bounded time for the client's receipt.</summary>
     public async Task EndAsync()
     {
@@ -180,10 +137,10 @@ public sealed partial class ServerSession : IAsyncDisposable
         while (!_protocol.IsClosed)
         {
             idleTimer.CancelAfter(idle);
-            byte[]? frame;
+            IReadOnlyList<byte[]> frames;
             try
             {
-                frame = await _pipe.ReadFrameAsync(idleTimer.Token).ConfigureAwait(false);
+                frames = await _pipe.ReadFramesAsync(MaxBatch, idleTimer.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
             {
@@ -191,92 +148,65 @@ public sealed partial class ServerSession : IAsyncDisposable
                 throw;
             }
 
-            if (frame is null)
+            if (frames.Count == 0)
             {
                 LogPeerClosed(_connection.ConnectionId, Username);
                 return;
             }
 
-            var output = await ProcessAsync(frame).ConfigureAwait(false);
-            foreach (var received in output.Events.OfType<MessageReceived>())
+            var (outputs, failure) = await ProcessAsync(frames).ConfigureAwait(false);
+            foreach (var received in outputs.SelectMany(o => o.Events).OfType<MessageReceived>())
             {
                 await _runtime.Room.RelayAsync(this, received.Content.Text, received.Message.Ts, _lifetime.Token).ConfigureAwait(false);
             }
 
-            if (output.Events.OfType<SessionEnded>().Any())
+            if (outputs.SelectMany(o => o.Events).OfType<SessionEnded>().Any())
             {
                 LogReceiptsExchanged(_connection.ConnectionId, Username);
             }
+
+            failure?.Throw();
         }
     }
 
-    private async Task<ProtocolOutput> ProcessAsync(byte[] frame)
+    /// <summary>Handles a batch of frames: their transcript lines are flushed with one fsync before any reply is
+    /// written or any message relayed.</summary>
+    /// <returns>The outputs of the frames that were accepted, and the error of the first that was not: the
+    /// messages before it are valid, recorded and still relayed before the session fails.</returns>
+    private async Task<(List<ProtocolOutput> Outputs, ExceptionDispatchInfo? Failure)> ProcessAsync(IReadOnlyList<byte[]> frames)
     {
+        var outputs = new List<ProtocolOutput>(frames.Count);
+        ExceptionDispatchInfo? failure = null;
         await _gate.WaitAsync(_lifetime.Token).ConfigureAwait(false);
         try
         {
-            var output = _protocol.Receive(frame);
-            Record(output);
-            await _pipe.WriteAsync(output.Frames, _lifetime.Token).ConfigureAwait(false);
-            return output;
+            foreach (var frame in frames)
+            {
+                if (_protocol.IsClosed)
+                {
+                    break;
+                }
+
+                try
+                {
+                    var output = _protocol.Receive(frame);
+                    _transcript?.Stage(output, _runtime.Options.KeepPlaintext);
+                    outputs.Add(output);
+                }
+                catch (ProtocolException e)
+                {
+                    failure = ExceptionDispatchInfo.Capture(e);
+                    break;
+                }
+            }
+
+            _transcript?.Commit();
+            await _pipe.WriteAsync(outputs.SelectMany(o => o.Frames), _lifetime.Token).ConfigureAwait(false);
+            return (outputs, failure);
         }
         finally
         {
             _gate.Release();
-        }
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        try
-        {
-            await foreach (var item in _outbox.Reader.ReadAllAsync(_lifetime.Token).ConfigureAwait(false))
-            {
-                await _gate.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-                try
-                {
-                    if (_protocol.IsClosed || _stopReason != StopReason.None)
-                    {
-                        return;
-                    }
-
-                    var plaintext = new ChatPlaintext
-                    {
-                        Text = item.Text,
-                        R = _protocol.Chat!.NewCommitRandom(),
-                        From = item.From,
-                        Kind = item.Kind,
-                        Ts = item.OriginalTs,
-                        Event = item.Event,
-                        Users = item.Users,
-                    };
-                    ProtocolOutput output;
-                    try
-                    {
-                        output = _protocol.Send(plaintext);
-                    }
-                    catch (ArgumentException)
-                    {
-                        // The relayed form (with from, kind and ts) can outgrow one frame although the original
-                        // fitted; skip it for this recipient rather than stop delivering to them.
-                        LogRelayTooLarge(_connection.ConnectionId, Username, item.From);
-                        continue;
-                    }
-
-                    Record(output);
-                    Volatile.Write(ref _flushStartedTimestamp, Stopwatch.GetTimestamp());
-                    await _pipe.WriteAsync(output.Frames, _lifetime.Token).ConfigureAwait(false);
-                    Volatile.Write(ref _flushStartedTimestamp, 0);
-                }
-                finally
-                {
-                    _gate.Release();
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The read loop owns the session's end; the writer only stops.
         }
     }
 

@@ -54,6 +54,51 @@ public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReade
         }
     }
 
+    /// <summary>Waits for the next frame, then also takes every further whole frame already received, up to
+    /// <paramref name="maxFrames"/>, so a busy peer's messages are handled (and their transcript lines flushed)
+    /// in batches.</summary>
+    /// <returns>At least one frame, or an empty list when the peer closed cleanly between frames.</returns>
+    /// <exception cref="ProtocolException">As <see cref="ReadFrameAsync"/>, but only when no good frame comes before
+    /// the bad one: the good frames are returned first and the next call throws.</exception>
+    public async ValueTask<IReadOnlyList<byte[]>> ReadFramesAsync(int maxFrames, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFrames, 1);
+        var first = await ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+        if (first is null)
+        {
+            return [];
+        }
+
+        var frames = new List<byte[]> { first };
+        var reader = _pipe.Input;
+        while (frames.Count < maxFrames && reader.TryRead(out var result))
+        {
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            try
+            {
+                while (frames.Count < maxFrames && FrameReader.TryReadFrame(ref buffer, maxFrameLength, out var frame))
+                {
+                    frames.Add(frame.ToArray());
+                    consumed = buffer.Start;
+                }
+            }
+            catch (ProtocolException)
+            {
+                // Left unread: the next ReadFrameAsync meets it again and throws, after these frames are handled.
+            }
+
+            // Nothing examined beyond what was consumed, so the next read returns the rest at once.
+            reader.AdvanceTo(consumed);
+            if (consumed.Equals(result.Buffer.Start))
+            {
+                break;
+            }
+        }
+
+        return frames;
+    }
+
     /// <summary>Writes frames in order and flushes once.</summary>
     public async ValueTask WriteAsync(IEnumerable<byte[]> frames, CancellationToken cancellationToken = default)
     {

@@ -6,13 +6,17 @@ using SecureChat.Protocol.Messages;
 namespace SecureChat.Storage.Transcripts;
 
 /// <summary>Writes one session's transcript file (docs/PROTOCOL.md §4.8): JSON Lines, append-only, each line
-/// flushed to the disk before the message it records is acted on, so a crash loses at most the line in
+/// flushed to the disk before the message it records is acted on, so a crash loses at most the lines in
 /// flight and never corrupts an earlier one.</summary>
+/// <remarks>A busy session records several messages per disk flush (group commit): <see cref="Stage"/> writes
+/// lines and <see cref="Commit"/> makes them durable with one fsync, which the caller does before it sends or
+/// shows anything those lines record. <see cref="Record"/> does both for a single step.</remarks>
 public sealed class TranscriptWriter : IDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private readonly FileStream _stream;
     private readonly Lock _gate = new();
+    private bool _staged;
 
     private TranscriptWriter(string path, FileStream stream)
     {
@@ -23,7 +27,7 @@ public sealed class TranscriptWriter : IDisposable
     /// <summary>The file being written.</summary>
     public string Path { get; }
 
-    /// <summary>Creates <c>DIR/&lt;utc start&gt;-&lt;side&gt;-&lt;session id&gt;.jsonl</c> (mode 0600) and writes the header.</summary>
+    /// <summary>Creates <c>DIR/&lt;utc start&gt;-&lt;side&gt;-&lt;session id&gt;.jsonl</c> (mode 0600) and stages the header.</summary>
     public static TranscriptWriter Create(string directory, TranscriptHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
@@ -43,8 +47,11 @@ public sealed class TranscriptWriter : IDisposable
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
+        // The header is staged, not flushed: it becomes durable with the session's first message or receipt line,
+        // or when the session ends without any. Until then nothing it records has been acted on but the handshake
+        // itself, and a session setup does not wait for a disk flush.
         var writer = new TranscriptWriter(path, new FileStream(path, options));
-        writer.Append(header);
+        writer.Write(header);
         return writer;
     }
 
@@ -55,53 +62,90 @@ public sealed class TranscriptWriter : IDisposable
     /// <summary>Appends a receipt line and flushes it to the disk.</summary>
     public void AppendReceipt(ReceiptMessage receipt) => Append(TranscriptJson.ToLine(receipt));
 
-    /// <summary>Writes a line for every message and receipt a protocol step produced, in order, before any frame
-    /// of that step is sent or any message shown.</summary>
+    /// <summary>Writes a line for every message and receipt a protocol step produced, in order, and flushes them
+    /// to the disk: call it before any frame of that step is sent or any message shown.</summary>
     /// <param name="output">The step's output.</param>
     /// <param name="keepPlaintext">Whether message plaintext is kept (always on a client; configurable on a server).</param>
     public void Record(ProtocolOutput output, bool keepPlaintext)
     {
+        Stage(output, keepPlaintext);
+        Commit();
+    }
+
+    /// <summary>Writes the lines of a protocol step, in order, without waiting for the disk; nothing they record
+    /// may be sent or shown before the next <see cref="Commit"/>.</summary>
+    /// <param name="output">The step's output.</param>
+    /// <param name="keepPlaintext">Whether message plaintext is kept.</param>
+    public void Stage(ProtocolOutput output, bool keepPlaintext)
+    {
         ArgumentNullException.ThrowIfNull(output);
         foreach (var e in output.Events)
         {
-            switch (e)
+            var record = e switch
             {
-                case MessageSent m:
-                    AppendMessage(m.Direction, m.Message, keepPlaintext ? m.Plaintext : null);
-                    break;
-                case MessageReceived m:
-                    AppendMessage(m.Direction, m.Message, keepPlaintext ? m.Plaintext : null);
-                    break;
-                case ReceiptSent r:
-                    AppendReceipt(r.Receipt);
-                    break;
-                case ReceiptReceived r:
-                    AppendReceipt(r.Receipt);
-                    break;
+                MessageSent m => TranscriptJson.ToLine(m.Direction, m.Message, keepPlaintext ? m.Plaintext : null),
+                MessageReceived m => TranscriptJson.ToLine(m.Direction, m.Message, keepPlaintext ? m.Plaintext : null),
+                ReceiptSent r => TranscriptJson.ToLine(r.Receipt),
+                ReceiptReceived r => TranscriptJson.ToLine(r.Receipt),
+                _ => (TranscriptRecord?)null,
+            };
+            if (record is not null)
+            {
+                Write(record);
+            }
+        }
+    }
+
+    /// <summary>Flushes every staged line to the disk (one fsync); does nothing when none is pending.</summary>
+    public void Commit()
+    {
+        lock (_gate)
+        {
+            if (_staged)
+            {
+                _stream.Flush(flushToDisk: true);
+                _staged = false;
             }
         }
     }
 
     /// <inheritdoc/>
+    /// <remarks>Flushes staged lines to the disk first: a session that ends without a message still leaves a
+    /// durable header.</remarks>
     public void Dispose()
     {
         lock (_gate)
         {
-            _stream.Dispose();
+            try
+            {
+                if (_staged)
+                {
+                    _stream.Flush(flushToDisk: true);
+                }
+            }
+            finally
+            {
+                _staged = false;
+                _stream.Dispose();
+            }
         }
     }
 
     private void Append(TranscriptRecord record)
     {
+        Write(record);
+        Commit();
+    }
+
+    private void Write(TranscriptRecord record)
+    {
         var line = TranscriptJson.Serialize(record);
         lock (_gate)
         {
-            // One write per line then fsync: a torn write can only affect the last line.
-            var buffer = new byte[line.Length + 1];
-            line.CopyTo(buffer, 0);
-            buffer[^1] = NewLine[0];
-            _stream.Write(buffer);
-            _stream.Flush(flushToDisk: true);
+            // Lines only ever go to the end of the file: a crash can tear at most the lines not yet committed.
+            _stream.Write(line);
+            _stream.Write(NewLine);
+            _staged = true;
         }
     }
 }

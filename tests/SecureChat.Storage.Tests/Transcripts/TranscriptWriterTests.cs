@@ -1,0 +1,123 @@
+using SecureChat.Protocol;
+using SecureChat.Protocol.Evidence;
+using SecureChat.Protocol.Messages;
+using SecureChat.Storage.Transcripts;
+
+namespace SecureChat.Storage.Tests.Transcripts;
+
+/// <summary>The transcript file's shape and its group commit: lines in order, one record per line, readable only by
+/// their owner, and every staged line on the disk after a commit or at the end of the session.</summary>
+public sealed class TranscriptWriterTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("securechat-transcript-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void StagedLinesReachTheFileInOrderAtCommit()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        var batch = new ProtocolOutput();
+        for (var seqno = 1; seqno <= 3; seqno++)
+        {
+            batch.With(new MessageSent(Direction.ServerToClient, Message(seqno), [(byte)seqno]));
+        }
+
+        writer.Stage(batch, keepPlaintext: true);
+        writer.Commit();
+
+        var records = Read(writer.Path);
+        Assert.IsType<TranscriptHeader>(records[0]);
+        Assert.Equal([1L, 2L, 3L], records.Skip(1).Cast<TranscriptMessageLine>().Select(m => m.Seqno));
+        Assert.All(records.Skip(1).Cast<TranscriptMessageLine>(), m => Assert.Equal("s2c", m.Dir));
+    }
+
+    [Fact]
+    public void EndingTheSessionMakesTheStagedHeaderAndLinesDurable()
+    {
+        string path;
+        using (var writer = TranscriptWriter.Create(_directory, Header()))
+        {
+            path = writer.Path;
+            writer.Stage(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1])), keepPlaintext: true);
+        }
+
+        var records = Read(path);
+        Assert.Equal(2, records.Count);
+        Assert.Equal(Convert.ToBase64String([1]), Assert.IsType<TranscriptMessageLine>(records[1]).Plaintext);
+    }
+
+    [Fact]
+    public void PlaintextIsLeftOutWhenNotKept()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        writer.Record(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1, 2, 3])), keepPlaintext: false);
+
+        Assert.Null(Assert.IsType<TranscriptMessageLine>(Read(writer.Path)[1]).Plaintext);
+    }
+
+    [Fact]
+    public void CommitWithNothingStagedIsHarmless()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        writer.Commit();
+        writer.Commit();
+
+        Assert.Single(Read(writer.Path));
+    }
+
+    [Fact]
+    public void TheFileIsReadableByItsOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(writer.Path));
+    }
+
+    [Fact]
+    public void ASecondFileForTheSameSessionIsRefusedRatherThanOverwritten()
+    {
+        using var first = TranscriptWriter.Create(_directory, Header());
+        first.Commit();
+
+        Assert.Throws<IOException>(() => TranscriptWriter.Create(_directory, Header()));
+    }
+
+    private static List<TranscriptRecord> Read(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var records = new List<TranscriptRecord>();
+        while (reader.ReadLine() is { } line)
+        {
+            records.Add(TranscriptJson.TryParse(System.Text.Encoding.UTF8.GetBytes(line)) ?? throw new InvalidDataException($"not a record: {line}"));
+        }
+
+        return records;
+    }
+
+    private static TranscriptHeader Header() => new()
+    {
+        Version = 1,
+        Side = "server",
+        SessionId = "00112233445566778899aabbccddeeff",
+        ClientCert = "client",
+        ServerCert = "server",
+        Username = "alice",
+        StartedMs = 1_764_000_000_000,
+        Handshake = ["AAAA"],
+    };
+
+    private static ChatMessage Message(long seqno) => new()
+    {
+        Seqno = seqno,
+        Ts = 1_764_000_000_000 + seqno,
+        Ct = "Y3Q=",
+        Commit = "Y29tbWl0",
+        Sig = "c2ln",
+    };
+}
