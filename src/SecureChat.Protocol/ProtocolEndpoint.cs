@@ -28,7 +28,7 @@ public abstract class ProtocolEndpoint : IDisposable
     /// <summary>The handshake frames and running hash.</summary>
     public HandshakeTranscript Transcript { get; } = new();
 
-    /// <summary>The peer's certificate once accepted.</summary>
+    /// <summary>The peer's certificate once accepted; owned by this endpoint and disposed with it.</summary>
     public X509Certificate2? PeerCertificate { get; private set; }
 
     /// <summary>The chat phase, once k_chat is established.</summary>
@@ -118,7 +118,8 @@ public abstract class ProtocolEndpoint : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases and zeroes every key this endpoint still holds.</summary>
+    /// <summary>Releases and zeroes every key this endpoint still holds, and the peer's certificate (its native
+    /// handle would otherwise wait for the finalizer thread, which under load falls behind the connections).</summary>
     protected virtual void Dispose(bool disposing)
     {
         if (disposing)
@@ -126,6 +127,7 @@ public abstract class ProtocolEndpoint : IDisposable
             AuthPhaseKeys?.Dispose();
             Chat?.Dispose();
             PeerKey?.Dispose();
+            PeerCertificate?.Dispose();
             Transcript.Dispose();
         }
     }
