@@ -18,6 +18,15 @@ internal sealed record CryptoFloor(double RsaSignPerSecond, double RsaVerifyPerS
     /// <summary>Setups per second the primitives allow on <paramref name="cores"/> cores.</summary>
     public double SetupsPerSecond(int cores) => cores * 1000 / SetupMilliseconds;
 
+    /// <summary>Setups per second on <paramref name="cores"/> cores when each also verifies one password with the
+    /// production Argon2id parameters.</summary>
+    public double SetupsWithArgon2PerSecond(int cores) => cores * 1000 / (SetupMilliseconds + (1000 / Argon2PerSecond));
+
+    /// <summary>CPU milliseconds of the public-key work of one relayed message end to end: the sender signs, the
+    /// server verifies and signs again for the recipient (a relayed message is the server's own message in the
+    /// recipient's session), and the recipient verifies.</summary>
+    public double RelayedMessageMilliseconds => (2 * 1000 / RsaSignPerSecond) + (2 * 1000 / RsaVerifyPerSecond);
+
     /// <summary>Measures each primitive for about <paramref name="budget"/>.</summary>
     public static CryptoFloor Measure(X509Certificate2 ca, X509Certificate2 leafWithKey, TimeSpan budget)
     {

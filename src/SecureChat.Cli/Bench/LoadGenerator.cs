@@ -26,10 +26,26 @@ internal sealed class LoadGenerator(string host, int port, Func<string, ChatClie
     /// <summary>The text of the messages that check the room before a relay phase; measured messages carry a timestamp.</summary>
     private const string Probe = "probe";
 
+    /// <summary>Accounts registered so far and not yet used for a measured login.</summary>
+    private readonly ConcurrentQueue<string> _registered = new();
     private int _nextUser;
 
-    /// <summary>Opens <paramref name="count"/> sessions (connect, both DH phases, register) with bounded concurrency.</summary>
-    public async Task<(double PerSecond, Latency Latency, List<ChatClient> Clients)> SetupSessionsAsync(int count, int concurrency, bool keep,
+    /// <summary>Registers <paramref name="count"/> accounts for a later <see cref="SetupSessionsAsync"/> with
+    /// <c>login: true</c>; not part of what that measures (a registration also writes to the database).</summary>
+    /// <returns>The number of accounts ready to log in with.</returns>
+    public async Task<int> RegisterAccountsAsync(int count, int concurrency, Action<int> progress, CancellationToken cancellationToken)
+    {
+        await RunSessionsAsync(count, concurrency, keep: false, login: false, progress, cancellationToken).ConfigureAwait(false);
+        return _registered.Count;
+    }
+
+    /// <summary>Opens <paramref name="count"/> sessions (connect, certificate exchange, both DH phases and a login to a
+    /// registered account, or a registration of a new one) with bounded concurrency.</summary>
+    public Task<(double PerSecond, Latency Latency, List<ChatClient> Clients)> SetupSessionsAsync(int count, int concurrency, bool keep, bool login,
+        Action<int> progress, CancellationToken cancellationToken) =>
+        RunSessionsAsync(count, concurrency, keep, login, progress, cancellationToken);
+
+    private async Task<(double PerSecond, Latency Latency, List<ChatClient> Clients)> RunSessionsAsync(int count, int concurrency, bool keep, bool login,
         Action<int> progress, CancellationToken cancellationToken)
     {
         var latencies = new ConcurrentBag<double>();
@@ -43,7 +59,7 @@ internal sealed class LoadGenerator(string host, int port, Func<string, ChatClie
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                var client = await ConnectAsync(login, cancellationToken).ConfigureAwait(false);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (keep)
                 {
@@ -72,7 +88,7 @@ internal sealed class LoadGenerator(string host, int port, Func<string, ChatClie
         var clients = new List<ChatClient>();
         for (var i = 0; i < senders + receivers; i++)
         {
-            clients.Add(await ConnectAsync(cancellationToken).ConfigureAwait(false));
+            clients.Add(await ConnectAsync(login: false, cancellationToken).ConfigureAwait(false));
         }
 
         try
@@ -172,16 +188,31 @@ internal sealed class LoadGenerator(string host, int port, Func<string, ChatClie
         }
     }
 
-    private async Task<ChatClient> ConnectAsync(CancellationToken cancellationToken)
+    private async Task<ChatClient> ConnectAsync(bool login, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextUser);
-        var name = $"bench{id}x{Environment.ProcessId}";
+        string name;
+        if (login)
+        {
+            name = _registered.TryDequeue(out var account) ? account : throw new InvalidOperationException("no registered account left to log in with");
+        }
+        else
+        {
+            name = $"bench{Interlocked.Increment(ref _nextUser)}x{Environment.ProcessId}";
+        }
+
         var client = await ChatClient.ConnectAsync(host, port, optionsFor(name), cancellationToken).ConfigureAwait(false);
-        var response = await client.RegisterAsync($"{name}@bench.example", name, "bench password " + name, cancellationToken).ConfigureAwait(false);
+        var response = login
+            ? await client.LoginAsync($"{name}@bench.example", "bench password " + name, cancellationToken).ConfigureAwait(false)
+            : await client.RegisterAsync($"{name}@bench.example", name, "bench password " + name, cancellationToken).ConfigureAwait(false);
         if (!response.Ok)
         {
             await client.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"registration failed during the benchmark: {response.Message} ({response.Code})");
+            throw new InvalidOperationException($"{(login ? "login" : "registration")} failed during the benchmark: {response.Message} ({response.Code})");
+        }
+
+        if (!login)
+        {
+            _registered.Enqueue(name);
         }
 
         return client;
