@@ -15,14 +15,18 @@ public sealed class DhKeyPair : IDisposable
     private readonly IDhPrivateKey _privateKey;
     private bool _disposed;
 
-    private DhKeyPair(DhGroup group, IDhPrivateKey privateKey)
+    private DhKeyPair(DhGroup group, IDhBackend backend, IDhPrivateKey privateKey)
     {
         Group = group;
+        Backend = backend;
         _privateKey = privateKey;
     }
 
     /// <summary>The group this key belongs to.</summary>
     public DhGroup Group { get; }
+
+    /// <summary>The backend that holds the exponent, so tests can see which one is really in use.</summary>
+    internal IDhBackend Backend { get; }
 
     /// <summary>The public value Y = g^x mod p, big-endian, exactly the modulus length.</summary>
     public byte[] PublicValue => _privateKey.PublicValue;
@@ -66,7 +70,7 @@ public sealed class DhKeyPair : IDisposable
         exponent.CopyTo(x[1..]);
         try
         {
-            return new DhKeyPair(group, backend.CreateKey(group, x));
+            return new DhKeyPair(group, backend, backend.CreateKey(group, x));
         }
         finally
         {
