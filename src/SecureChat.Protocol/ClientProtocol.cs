@@ -169,10 +169,25 @@ public sealed class ClientProtocol : ProtocolEndpoint
         output.Frames.Add(frame);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Also wipes a DH share whose answer never came (a handshake abandoned midway).</remarks>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _ownShare?.Dispose();
+            _ownShare = null;
+        }
+
+        base.Dispose(disposing);
+    }
+
     /// <summary>Checks a signed <c>dh_server</c> before its value is used; returns Z and TH(dh_server).</summary>
     private (byte[] Z, byte[] Th) AcceptDhServer(DhServerMessage dh, ReadOnlySpan<byte> frame)
     {
-        var own = _ownShare!;
+        // The share is used once: it is wiped whether the server's answer is accepted or refused.
+        using var own = _ownShare!;
+        _ownShare = null;
         if (dh.Group != own.Group.Name)
         {
             throw new ProtocolException(ProtocolErrorCode.BadDh, $"server answered with group '{Truncate(dh.Group)}', offered {own.Group.Name}");
@@ -186,7 +201,6 @@ public sealed class ClientProtocol : ProtocolEndpoint
         }
 
         var z = Agree(own, b);
-        _ownShare = null;
         return (z, Transcript.Append(frame));
     }
 }

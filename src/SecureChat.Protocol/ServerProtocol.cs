@@ -170,7 +170,7 @@ public sealed class ServerProtocol : ProtocolEndpoint
             throw new ProtocolException(ProtocolErrorCode.SigFail, $"client DH signature ({dh.Phase}) does not verify");
         }
 
-        var own = DhKeyPair.Generate(group, Settings.Entropy);
+        using var own = DhKeyPair.Generate(group, Settings.Entropy);
         var z = Agree(own, a);
         var serverSig = Identity.SigningKey.Sign(DhSignatures.ServerContext(dh.Phase), DhSignatures.ServerContent(thBefore, own.PublicValue));
         var reply = MessageCodec.EncodeFrame(new DhServerMessage

@@ -111,7 +111,7 @@ internal sealed partial class AttackLab
     {
         foreach (var (toServer, phase) in new[] { (true, DhPhase.Auth), (false, DhPhase.Auth), (true, DhPhase.Chat) })
         {
-            var attacker = DhKeyPair.Generate(DhGroup.Ffdhe2048, IEntropySource.System);
+            using var attacker = DhKeyPair.Generate(DhGroup.Ffdhe2048, IEntropySource.System);
             var ours = Convert.ToBase64String(attacker.PublicValue);
             await using var proxy = new FrameProxy(server, (direction, frame) =>
             {

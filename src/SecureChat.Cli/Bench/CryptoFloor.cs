@@ -35,14 +35,14 @@ internal sealed record CryptoFloor(double RsaSignPerSecond, double RsaVerifyPerS
         var content = new byte[120];
         var signature = signer.Sign("securechat/1 msg", content);
         var group = DhGroup.Ffdhe2048;
-        var peer = DhKeyPair.Generate(group, IEntropySource.System);
-        var own = DhKeyPair.Generate(group, IEntropySource.System);
+        using var peer = DhKeyPair.Generate(group, IEntropySource.System);
+        using var own = DhKeyPair.Generate(group, IEntropySource.System);
         var validator = new CertificateValidator(new CertificatePolicy { Root = ca, Peer = ExpectedPeer.Client, ExpectedName = null });
         var hasher = new PasswordHasher(Argon2Parameters.Default, IEntropySource.System);
         return new CryptoFloor(
             Rate(budget, () => signer.Sign("securechat/1 msg", content)),
             Rate(budget, () => verifier.Verify("securechat/1 msg", content, signature)),
-            Rate(budget, () => DhKeyPair.Generate(group, IEntropySource.System)),
+            Rate(budget, () => DhKeyPair.Generate(group, IEntropySource.System).Dispose()),
             Rate(budget, () => own.TryComputeSharedSecret(peer.PublicValue, out _)),
             Rate(budget, () => validator.Validate(leafWithKey, DateTimeOffset.UtcNow)),
             Rate(budget, () => hasher.Hash("correct horse battery")));
