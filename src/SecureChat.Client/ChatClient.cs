@@ -125,7 +125,16 @@ public sealed class ChatClient : IAsyncDisposable
             }
         }
 
-        return await _ended.Task.WaitAsync(_options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _ended.Task.WaitAsync(_options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A server that never answers must end the session with a reason, like every other way it can end.
+            var timedOut = new ChatEnded(false, new ProtocolException(ProtocolErrorCode.Timeout, "the server did not send its receipt in time"));
+            return _ended.TrySetResult(timedOut) ? timedOut : await _ended.Task.ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
