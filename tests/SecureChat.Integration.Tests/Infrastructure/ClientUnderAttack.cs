@@ -3,6 +3,7 @@ using SecureChat.Pki;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Evidence;
 using SecureChat.Protocol.Evidence.Audit;
+using SecureChat.Protocol.Messages;
 using SecureChat.TestSupport.EvilPeer;
 
 namespace SecureChat.Integration.Tests.Infrastructure;
@@ -74,8 +75,16 @@ internal sealed class ClientUnderAttack : IAsyncDisposable
     public static async Task ExpectToldAsync(EvilSession session, ProtocolErrorCode code)
     {
         var outcome = await session.Finished.WaitAsync(EvilSession.DefaultTimeout);
-        Assert.True(outcome.Error is { IsRemote: true }, $"the client did not send an error frame ({outcome})");
-        Assert.Equal(code, outcome.Error.Code);
+        var told = session.Received.OfType<ErrorMessage>().ToList();
+        Assert.True(told.Count == 1, $"the client sent {told.Count} error frames ({outcome})");
+        Assert.Equal(code.ToWire(), told[0].Code);
+    }
+
+    /// <summary>Requires the client to have sent no error frame: it had no reason to, or nobody left to tell.</summary>
+    public static async Task ExpectSilentAsync(EvilSession session)
+    {
+        await session.Finished.WaitAsync(EvilSession.DefaultTimeout);
+        Assert.Empty(session.Received.OfType<ErrorMessage>());
     }
 
     /// <summary>Requires that no transcript file was started (nothing is evidence before the chat phase).</summary>

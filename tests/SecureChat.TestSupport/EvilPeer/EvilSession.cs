@@ -203,6 +203,13 @@ public abstract class EvilSession : IAsyncDisposable
                 });
                 if (ended)
                 {
+                    // Nothing more is accepted after the receipts, but what the other side still sends (an error frame
+                    // about this side's receipt) is evidence a test may want, so it is recorded until the close.
+                    while (await _pipe.ReadFrameAsync(_stop.Token) is { } late)
+                    {
+                        Context.Record(sent: false, late);
+                    }
+
                     outcome = new EvilOutcome(null, true);
                     break;
                 }
