@@ -125,7 +125,16 @@ public sealed class ChatClient : IAsyncDisposable
             }
         }
 
-        return await _ended.Task.WaitAsync(_options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _ended.Task.WaitAsync(_options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A server that never answers must end the session with a reason, like every other way it can end.
+            var timedOut = new ChatEnded(false, new ProtocolException(ProtocolErrorCode.Timeout, "the server did not send its receipt in time"));
+            return _ended.TrySetResult(timedOut) ? timedOut : await _ended.Task.ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
@@ -175,11 +184,16 @@ public sealed class ChatClient : IAsyncDisposable
             byte[]? frame;
             try
             {
-                frame = await _pipe.ReadFrameAsync(deadline.Token).ConfigureAwait(false);
+                frame = await ReadFrameAsync(deadline.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new ProtocolException(ProtocolErrorCode.Timeout, "the server did not answer in time");
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                // A reset is a lost connection like any other, not an exception type of its own for the caller.
+                throw new ProtocolException(ProtocolErrorCode.ProtocolError, "the connection was lost during the handshake");
             }
 
             if (frame is null)
@@ -207,7 +221,7 @@ public sealed class ChatClient : IAsyncDisposable
         {
             while (true)
             {
-                var frame = await _pipe.ReadFrameAsync(_lifetime.Token).ConfigureAwait(false);
+                var frame = await ReadFrameAsync(_lifetime.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     ended = new ChatEnded(false, new ProtocolException(ProtocolErrorCode.ProtocolError, "the server closed the connection without a receipt"));
@@ -240,6 +254,33 @@ public sealed class ChatClient : IAsyncDisposable
         await _events.Writer.WriteAsync(ended).ConfigureAwait(false);
         _events.Writer.TryComplete();
         _ended.TrySetResult(ended);
+    }
+
+    /// <summary>Reads the next frame; a length prefix refused before the body (<c>FRAME_TOO_LARGE</c>) is reported to the
+    /// server like any other error this side detects, since the connection can still carry it.</summary>
+    private async Task<byte[]?> ReadFrameAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipe.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProtocolException e) when (e.Code == ProtocolErrorCode.FrameTooLarge)
+        {
+            // Bounded: a sender stuck on a full socket must not keep this side from closing.
+            if (await _gate.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false))
+            {
+                try
+                {
+                    await TrySendErrorAsync(e).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Feeds one frame to the protocol; on a local protocol error tells the server why, then rethrows.</summary>

@@ -1,0 +1,58 @@
+using SecureChat.Integration.Tests.Infrastructure;
+using SecureChat.Protocol;
+using SecureChat.Protocol.Evidence;
+using SecureChat.TestSupport.EvilPeer;
+
+namespace SecureChat.Integration.Tests;
+
+/// <summary>The evil client against the real server: lies a raw frame cannot tell (a properly signed invalid DH value,
+/// a properly signed lying receipt) get their code, and an honest pair on the same server is not disturbed.</summary>
+public sealed class EvilClientTests(SharedServer shared) : IClassFixture<SharedServer>
+{
+    private static int _users;
+
+    private RunningServer Server => shared.Server;
+
+    public static TheoryData<string> InvalidDhValues => [.. DhValues.InvalidNames];
+
+    [Theory]
+    [MemberData(nameof(InvalidDhValues))]
+    public async Task Signed_but_invalid_client_dh_value_is_bad_dh_and_others_keep_chatting(string value)
+    {
+        await using var pair = await HonestPair.StartAsync(Server);
+        await using var evil = await EvilClient.ConnectAsync(Server.Port,
+            new EvilPlan().At("dh_client", 1, Lies.SignedDhValue($"A = {value}", DhValues.Invalid(value))));
+
+        var outcome = await evil.Finished.WaitAsync(EvilSession.DefaultTimeout);
+
+        Assert.True(outcome.Error is { IsRemote: true }, $"the server did not answer with an error ({outcome})");
+        Assert.Equal(ProtocolErrorCode.BadDh, outcome.Error.Code);
+        await pair.ChatAsync();
+        await pair.FinishAsync();
+    }
+
+    [Fact]
+    public async Task Lying_client_receipt_is_receipt_mismatch_and_is_not_recorded_by_the_server()
+    {
+        await using var pair = await HonestPair.StartAsync(Server);
+        var n = Interlocked.Increment(ref _users);
+        await using var evil = await EvilClient.ConnectAsync(Server.Port, new EvilPlan()
+            .At("receipt", Lies.SignedReceipt("zero hash", r => r with { TranscriptSha256 = new string('0', 64) })));
+        var response = await evil.RegisterAsync($"liar{n}@example.org", $"liar{n}", ClientUnderAttack.Password);
+        Assert.True(response is { Ok: true }, $"registration failed: {response?.Code}");
+        await evil.SayAsync("signed and then denied");
+        await pair.WaitForTextAsync(pair.A, "signed and then denied");
+
+        await evil.EndAsync();
+
+        var outcome = await evil.Finished.WaitAsync(EvilSession.DefaultTimeout);
+        Assert.True(outcome.Error is { IsRemote: true }, $"the server did not answer with an error ({outcome})");
+        Assert.Equal(ProtocolErrorCode.ReceiptMismatch, outcome.Error.Code);
+        await pair.ChatAsync();
+        await pair.FinishAsync();
+
+        var lines = await ServerTranscript.ReadAsync(Server, Convert.ToHexStringLower(evil.Protocol.Chat!.SessionId));
+        Assert.Single(lines.OfType<TranscriptMessageLine>(), l => l.Dir == "c2s");
+        Assert.DoesNotContain(lines.OfType<TranscriptReceiptLine>(), r => r.Peer == "client");
+    }
+}
