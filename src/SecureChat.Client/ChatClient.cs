@@ -310,12 +310,15 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
+    /// <remarks>Then lingers, reading and dropping input until the server closes (at most a second): closing with
+    /// unread bytes makes the kernel send a reset, which can destroy the error frame before the server reads it.</remarks>
     private async Task TrySendErrorAsync(ProtocolException e)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
             await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(e.Code, e.Message), timeout.Token).ConfigureAwait(false);
+            await _pipe.DiscardInputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {

@@ -20,6 +20,7 @@ public abstract class EvilSession : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
     private readonly Socket _socket;
+    private bool _sendingClosed;
     private readonly FramedPipe _pipe;
     private readonly DeviantWire _wire;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -147,7 +148,11 @@ public abstract class EvilSession : IAsyncDisposable
             _sealed.AddRange(output.Events.OfType<MessageSent>().Select(m => m.Message));
         }
 
-        await _wire.SendAsync(output.Frames, _stop.Token);
+        if (!_sendingClosed)
+        {
+            await _wire.SendAsync(output.Frames, _stop.Token);
+        }
+
         if (output.Events.OfType<SessionEstablished>().Any())
         {
             _established.TrySetResult();
@@ -223,6 +228,12 @@ public abstract class EvilSession : IAsyncDisposable
                 await TrySendAsync(ProtocolEndpoint.ErrorFrame(e.Code, e.Message));
             }
 
+            // ...and then closes its side, as an honest peer does, so the other side's lingering read ends at once.
+            if (!_wire.Stalled && !_wire.Reset)
+            {
+                await CloseSendingAsync();
+            }
+
             outcome = new EvilOutcome(e, false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
@@ -242,6 +253,25 @@ public abstract class EvilSession : IAsyncDisposable
 
         var occurrence = _receivedCounts[type] = _receivedCounts.GetValueOrDefault(type) + 1;
         return _plan.ReplyTo(type, occurrence);
+    }
+
+    /// <summary>Shuts the sending side down under the gate; later honest frames (a test still saying its
+    /// texts) are dropped instead of failing on a closed socket.</summary>
+    private async Task CloseSendingAsync()
+    {
+        try
+        {
+            await UnderGateAsync(() =>
+            {
+                _sendingClosed = true;
+                _socket.Shutdown(SocketShutdown.Send);
+                return Task.CompletedTask;
+            });
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Already closed, or the session is being disposed.
+        }
     }
 
     private async Task TrySendAsync(byte[] frame)
