@@ -21,8 +21,11 @@ internal static class AuditThroughput
         var lines = RecordedTranscript.Record(parties, messages, textBytes: 100);
         var verifyPerSecond = VerifyRate(BenchPki.Client);
         var cores = Environment.ProcessorCount;
+        var allCores = new double[cores];
+        Parallel.For(0, cores, new ParallelOptions { MaxDegreeOfParallelism = cores }, i => allCores[i] = VerifyRate(BenchPki.Client));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RSA-2048 PSS verify: {verifyPerSecond:#,0}/s on one core; target 80 % of {cores} × that = {0.8 * cores * verifyPerSecond:#,0} messages/s"));
+            $"RSA-2048 PSS verify: {verifyPerSecond:#,0}/s on one core, {allCores.Sum():#,0}/s on all {cores} at once; "
+            + $"target 80 % of {cores} × one core = {0.8 * cores * verifyPerSecond:#,0} messages/s"));
 
         foreach (var degree in new[] { 1, -1 })
         {

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Session;
 
 namespace SecureChat.Protocol.Evidence.Audit;
@@ -44,15 +43,15 @@ internal sealed class BodyAuditor
         return auditor.Completeness();
     }
 
-    private bool Judge(TranscriptRecord? record, int lineNumber, SignatureCheck signature) => record switch
+    private bool Judge(TranscriptRecord? record, int lineNumber, MessageCheck check) => record switch
     {
-        TranscriptMessageLine message => JudgeMessage(message, lineNumber, signature),
+        TranscriptMessageLine message => JudgeMessage(message, lineNumber, check),
         TranscriptReceiptLine receipt => JudgeReceipt(receipt, lineNumber),
         TranscriptHeader => Fail(lineNumber, AuditFindingKind.DuplicateHeader, "a second header: a file holds exactly one session"),
         _ => Fail(lineNumber, AuditFindingKind.MalformedLine, "the line is not a well-formed transcript record"),
     };
 
-    private bool JudgeMessage(TranscriptMessageLine line, int lineNumber, SignatureCheck signature)
+    private bool JudgeMessage(TranscriptMessageLine line, int lineNumber, MessageCheck check)
     {
         if (DirectionExtensions.FromWire(line.Dir) is not { } direction)
         {
@@ -68,7 +67,7 @@ internal sealed class BodyAuditor
                 : Fail(lineNumber, AuditFindingKind.SequenceRepeat, $"{wire} seqno {line.Seqno} where {expected} was expected: a message is repeated or moved");
         }
 
-        switch (signature)
+        switch (check.Signature)
         {
             case SignatureCheck.Valid:
                 break;
@@ -81,7 +80,7 @@ internal sealed class BodyAuditor
                 throw new InvalidOperationException("A message line was reached whose signature was never checked.");
         }
 
-        if (line.Plaintext is { } plaintextText && !CheckPlaintext(plaintextText, line, lineNumber, wire))
+        if (line.Plaintext is not null && !JudgePlaintext(check.Plaintext, line, lineNumber, wire))
         {
             return false;
         }
@@ -107,21 +106,20 @@ internal sealed class BodyAuditor
         return true;
     }
 
-    private bool CheckPlaintext(string plaintextText, TranscriptMessageLine line, int lineNumber, string wire)
+    private bool JudgePlaintext(PlaintextCheck check, TranscriptMessageLine line, int lineNumber, string wire)
     {
-        if (!WireBytes.TryFromCanonicalBase64(plaintextText, out var plaintext))
+        switch (check)
         {
-            return Fail(lineNumber, AuditFindingKind.MalformedLine, $"the plaintext of {wire} message {line.Seqno} is not canonical base64");
+            case PlaintextCheck.Matches:
+                _run.PlaintextsVerified++;
+                return true;
+            case PlaintextCheck.Malformed:
+                return Fail(lineNumber, AuditFindingKind.MalformedLine, $"the plaintext of {wire} message {line.Seqno} is not canonical base64");
+            case PlaintextCheck.Mismatch:
+                return Fail(lineNumber, AuditFindingKind.CommitMismatch, $"the plaintext of {wire} message {line.Seqno} does not match its commit");
+            default:
+                throw new InvalidOperationException("A plaintext was reached that was never checked.");
         }
-
-        // The signature check already proved that commit is canonical base64 of a SHA-256 length.
-        if (!MessageEnvelope.CommitmentMatches(plaintext, Convert.FromBase64String(line.Commit)))
-        {
-            return Fail(lineNumber, AuditFindingKind.CommitMismatch, $"the plaintext of {wire} message {line.Seqno} does not match its commit");
-        }
-
-        _run.PlaintextsVerified++;
-        return true;
     }
 
     private bool JudgeReceipt(TranscriptReceiptLine line, int lineNumber)

@@ -1,3 +1,4 @@
+using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Session;
 
 namespace SecureChat.Protocol.Evidence.Audit;
@@ -18,7 +19,27 @@ internal enum SignatureCheck : byte
     Malformed,
 }
 
-/// <summary>Verifies every message signature of a file ahead of the in-order pass (protocol §4.5, §4.8 item 3).</summary>
+/// <summary>The outcome of checking a kept plaintext against its commit.</summary>
+internal enum PlaintextCheck : byte
+{
+    /// <summary>No plaintext on the line, or not checked.</summary>
+    None,
+
+    /// <summary>The plaintext opens the commit.</summary>
+    Matches,
+
+    /// <summary>The plaintext is not canonical base64.</summary>
+    Malformed,
+
+    /// <summary>The plaintext does not open the commit.</summary>
+    Mismatch,
+}
+
+/// <summary>Both checks of one message line that need no other line.</summary>
+internal readonly record struct MessageCheck(SignatureCheck Signature, PlaintextCheck Plaintext);
+
+/// <summary>Verifies every message signature (and kept plaintext) of a file ahead of the in-order pass (protocol
+/// §4.5, §4.8 items 2–3).</summary>
 /// <remarks>Signature verification is nearly all of an audit's cost and each line is independent, so large files
 /// are spread over every core. Each worker gets its own <see cref="PeerKeys"/>: the OpenSSL-backed RSA of .NET
 /// verifies through a fresh EVP_PKEY_CTX on an immutable key and would tolerate sharing, but the .NET contract does
@@ -28,7 +49,7 @@ internal enum SignatureCheck : byte
 internal static class MessageSignatures
 {
     /// <summary>Checks the message lines among <paramref name="records"/>; the result has one slot per record.</summary>
-    public static SignatureCheck[] Verify(IReadOnlyList<TranscriptRecord?> records, AuditedSession session, AuditOptions options,
+    public static MessageCheck[] Verify(IReadOnlyList<TranscriptRecord?> records, AuditedSession session, AuditOptions options,
         out bool parallel)
     {
         var work = new List<(int Index, Direction Direction, TranscriptMessageLine Line)>();
@@ -40,7 +61,7 @@ internal static class MessageSignatures
             }
         }
 
-        var results = new SignatureCheck[records.Count];
+        var results = new MessageCheck[records.Count];
         parallel = work.Count >= Math.Max(2, options.ParallelThreshold) && options.MaxDegreeOfParallelism != 1;
         if (!parallel)
         {
@@ -48,7 +69,7 @@ internal static class MessageSignatures
             foreach (var (index, direction, line) in work)
             {
                 results[index] = Check(keys, session.SessionId, direction, line);
-                if (results[index] != SignatureCheck.Valid)
+                if (results[index].Signature != SignatureCheck.Valid)
                 {
                     break;
                 }
@@ -63,7 +84,7 @@ internal static class MessageSignatures
             {
                 var (index, direction, line) = work[k];
                 results[index] = Check(keys, session.SessionId, direction, line);
-                if (results[index] != SignatureCheck.Valid)
+                if (results[index].Signature != SignatureCheck.Valid)
                 {
                     // Break still runs every lower iteration, so the lowest failing line is always found; higher
                     // ones are not needed because the in-order pass stops at the first failure.
@@ -76,17 +97,35 @@ internal static class MessageSignatures
         return results;
     }
 
-    private static SignatureCheck Check(PeerKeys keys, byte[] sessionId, Direction direction, TranscriptMessageLine line)
+    private static MessageCheck Check(PeerKeys keys, byte[] sessionId, Direction direction, TranscriptMessageLine line)
     {
         try
         {
-            return MessageEnvelope.VerifySignature(keys.SenderOf(direction), sessionId, direction, TranscriptJson.ToMessage(line), out _, out _)
-                ? SignatureCheck.Valid
-                : SignatureCheck.Invalid;
+            if (!MessageEnvelope.VerifySignature(keys.SenderOf(direction), sessionId, direction, TranscriptJson.ToMessage(line), out _, out var commit))
+            {
+                return new MessageCheck(SignatureCheck.Invalid, PlaintextCheck.None);
+            }
+
+            return new MessageCheck(SignatureCheck.Valid, CheckPlaintext(line.Plaintext, commit));
         }
         catch (ProtocolException)
         {
-            return SignatureCheck.Malformed;
+            return new MessageCheck(SignatureCheck.Malformed, PlaintextCheck.None);
         }
+    }
+
+    private static PlaintextCheck CheckPlaintext(string? text, byte[] commit)
+    {
+        if (text is null)
+        {
+            return PlaintextCheck.None;
+        }
+
+        if (!WireBytes.TryFromCanonicalBase64(text, out var plaintext))
+        {
+            return PlaintextCheck.Malformed;
+        }
+
+        return MessageEnvelope.CommitmentMatches(plaintext, commit) ? PlaintextCheck.Matches : PlaintextCheck.Mismatch;
     }
 }

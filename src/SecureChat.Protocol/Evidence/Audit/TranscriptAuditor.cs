@@ -83,13 +83,34 @@ public static class TranscriptAuditor
         }
 
         // Parsing stops at the first malformed line: nothing after it is judged, so nothing after it is verified.
+        // Large files are parsed on every core first (lines are independent); the cut at the first malformed line
+        // is then made in order, so the outcome is the same as parsing one line at a time.
+        var parsed = new TranscriptRecord?[lines.Count];
+        if (lines.Count - 1 >= Math.Max(2, options.ParallelThreshold) && options.MaxDegreeOfParallelism != 1)
+        {
+            Parallel.For(1, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+                i => parsed[i] = lines[i].Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(lines[i].Span));
+        }
+        else
+        {
+            for (var i = 1; i < lines.Count; i++)
+            {
+                parsed[i] = lines[i].Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(lines[i].Span);
+                if (parsed[i] is null)
+                {
+                    break;
+                }
+            }
+        }
+
         var records = new List<TranscriptRecord?>(lines.Count) { null };
         for (var i = 1; i < lines.Count; i++)
         {
-            var record = Parse(lines, i, options, run);
-            records.Add(record);
-            if (record is null)
+            records.Add(parsed[i]);
+            if (parsed[i] is null)
             {
+                // Records the reason when it is the length; any other malformed line is judged as such in order.
+                Parse(lines, i, options, run);
                 break;
             }
         }
