@@ -10,7 +10,7 @@ namespace SecureChat.Client;
 
 /// <summary>A client connection: drives a <see cref="ClientProtocol"/> over TCP, keeps the client's transcript
 /// (with plaintext, the owner's record) and surfaces incoming messages as <see cref="ChatEvent"/>s.</summary>
-public sealed class ChatClient : IAsyncDisposable
+public sealed partial class ChatClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly FramedPipe _pipe;
@@ -211,118 +211,6 @@ public sealed class ChatClient : IAsyncDisposable
                     OpenTranscript();
                 }
             }
-        }
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        ChatEnded ended;
-        try
-        {
-            while (true)
-            {
-                var frame = await ReadFrameAsync(_lifetime.Token).ConfigureAwait(false);
-                if (frame is null)
-                {
-                    ended = new ChatEnded(false, new ProtocolException(ProtocolErrorCode.ProtocolError, "the server closed the connection without a receipt"));
-                    break;
-                }
-
-                var output = await ReceiveAsync(frame, _lifetime.Token).ConfigureAwait(false);
-                foreach (var m in output.Events.OfType<MessageReceived>())
-                {
-                    var c = m.Content;
-                    await _events.Writer.WriteAsync(new ChatMessageReceived(m.Message.Seqno, c.From, c.Text, c.Kind ?? ChatPlaintext.ChatKind, c.Ts ?? m.Message.Ts, c.Event, c.Users)).ConfigureAwait(false);
-                }
-
-                if (output.Events.OfType<SessionEnded>().Any())
-                {
-                    ended = new ChatEnded(true, null);
-                    break;
-                }
-            }
-        }
-        catch (ProtocolException e)
-        {
-            ended = new ChatEnded(false, e);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or SocketException)
-        {
-            ended = new ChatEnded(false, new ProtocolException(ProtocolErrorCode.ProtocolError, "the connection was lost"));
-        }
-
-        await _events.Writer.WriteAsync(ended).ConfigureAwait(false);
-        _events.Writer.TryComplete();
-        _ended.TrySetResult(ended);
-    }
-
-    /// <summary>Reads the next frame; a length prefix refused before the body (<c>FRAME_TOO_LARGE</c>) is reported to the
-    /// server like any other error this side detects, since the connection can still carry it.</summary>
-    private async Task<byte[]?> ReadFrameAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _pipe.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProtocolException e) when (e.Code == ProtocolErrorCode.FrameTooLarge)
-        {
-            // Bounded: a sender stuck on a full socket must not keep this side from closing.
-            if (await _gate.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false))
-            {
-                try
-                {
-                    await TrySendErrorAsync(e).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _gate.Release();
-                }
-            }
-
-            throw;
-        }
-    }
-
-    /// <summary>Feeds one frame to the protocol; on a local protocol error tells the server why, then rethrows.</summary>
-    private async Task<ProtocolOutput> ReceiveAsync(byte[] frame, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ProtocolOutput output;
-            try
-            {
-                output = _protocol.Receive(frame);
-            }
-            catch (ProtocolException e) when (!e.IsRemote)
-            {
-                await TrySendErrorAsync(e).ConfigureAwait(false);
-                throw;
-            }
-
-            Record(output);
-            await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
-            return output;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <remarks>Then lingers, reading and dropping input until the server closes (at most a second): closing with
-    /// unread bytes makes the kernel send a reset, which can destroy the error frame before the server reads it.</remarks>
-    private async Task TrySendErrorAsync(ProtocolException e)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(e.Code, e.Message), timeout.Token).ConfigureAwait(false);
-            await _pipe.DiscardInputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // The connection is going away anyway.
         }
     }
 

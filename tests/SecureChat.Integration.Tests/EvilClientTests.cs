@@ -55,4 +55,29 @@ public sealed class EvilClientTests(SharedServer shared) : IClassFixture<SharedS
         Assert.Single(lines.OfType<TranscriptMessageLine>(), l => l.Dir == "c2s");
         Assert.DoesNotContain(lines.OfType<TranscriptReceiptLine>(), r => r.Peer == "client");
     }
+
+    [Fact]
+    public async Task Replay_in_the_same_write_as_a_good_message_relays_the_good_one_then_fails_with_replay()
+    {
+        await using var pair = await HonestPair.StartAsync(Server);
+        var n = Interlocked.Increment(ref _users);
+
+        // Message 2 and its copy leave in one write, so the server reads them in one batch: the good one must be
+        // recorded and relayed before the copy fails the session.
+        await using var evil = await EvilClient.ConnectAsync(Server.Port, new EvilPlan().At("msg", 2, Deviation.Duplicate));
+        var response = await evil.RegisterAsync($"copier{n}@example.org", $"copier{n}", ClientUnderAttack.Password);
+        Assert.True(response is { Ok: true }, $"registration failed: {response?.Code}");
+        await evil.SayAsync("first, once");
+        await evil.SayAsync("second, twice");
+
+        var outcome = await evil.Finished.WaitAsync(EvilSession.DefaultTimeout);
+        Assert.True(outcome.Error is { IsRemote: true }, $"the server did not answer with an error ({outcome})");
+        Assert.Equal(ProtocolErrorCode.Replay, outcome.Error.Code);
+        await pair.WaitForTextAsync(pair.A, "second, twice");
+        await pair.ChatAsync();
+        await pair.FinishAsync();
+
+        var lines = await ServerTranscript.ReadAsync(Server, Convert.ToHexStringLower(evil.Protocol.Chat!.SessionId));
+        Assert.Equal([1L, 2L], lines.OfType<TranscriptMessageLine>().Where(l => l.Dir == "c2s").Select(l => l.Seqno));
+    }
 }
