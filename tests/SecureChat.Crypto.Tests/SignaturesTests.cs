@@ -70,4 +70,33 @@ public sealed class SignaturesTests
     }
 
     private static byte[] Sequence(byte[] content) => [0x30, (byte)content.Length, .. content];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(20)]
+    [InlineData(31)]
+    [InlineData(33)]
+    [InlineData(64)]
+    public void Rsa_pss_with_any_salt_length_but_32_is_refused(int saltLength)
+    {
+        using var key = RSA.Create(2048);
+        var message = "securechat/1 msg content"u8.ToArray();
+
+        Assert.False(Signatures.VerifyRsaPss(key, message, SignPssWithSalt(key, message, saltLength)));
+
+        // The same independent signer with the protocol's 32-byte salt verifies, so only the salt differs.
+        Assert.True(Signatures.VerifyRsaPss(key, message, SignPssWithSalt(key, message, 32)));
+    }
+
+    /// <summary>RSASSA-PSS-SHA256 with MGF1-SHA256 and a chosen salt length, made by BouncyCastle (.NET always uses
+    /// a salt of the digest length, so it cannot produce the other lengths).</summary>
+    private static byte[] SignPssWithSalt(RSA key, byte[] message, int saltLength)
+    {
+        var keyPair = Org.BouncyCastle.Security.DotNetUtilities.GetRsaKeyPair(key.ExportParameters(includePrivateParameters: true));
+        var signer = new Org.BouncyCastle.Crypto.Signers.PssSigner(
+            new Org.BouncyCastle.Crypto.Engines.RsaEngine(), new Org.BouncyCastle.Crypto.Digests.Sha256Digest(), saltLength);
+        signer.Init(true, new Org.BouncyCastle.Crypto.Parameters.ParametersWithRandom(keyPair.Private, new Org.BouncyCastle.Security.SecureRandom()));
+        signer.BlockUpdate(message, 0, message.Length);
+        return signer.GenerateSignature();
+    }
 }

@@ -80,4 +80,44 @@ public sealed class EvilClientTests(SharedServer shared) : IClassFixture<SharedS
         var lines = await ServerTranscript.ReadAsync(Server, Convert.ToHexStringLower(evil.Protocol.Chat!.SessionId));
         Assert.Equal([1L, 2L], lines.OfType<TranscriptMessageLine>().Where(l => l.Dir == "c2s").Select(l => l.Seqno));
     }
+
+    [Fact]
+    public async Task Group_in_dh_client_rewritten_to_another_accepted_group_is_sig_fail()
+    {
+        await using var pair = await HonestPair.StartAsync(Server);
+
+        // ffdhe3072 is accepted by the server too, so only the signature over the group can tell.
+        await using var evil = await EvilClient.ConnectAsync(Server.Port, new EvilPlan().At("dh_client", 1,
+            Deviation.EditJson("ffdhe2048 -> ffdhe3072", json => json.Replace("\"ffdhe2048\"", "\"ffdhe3072\"", StringComparison.Ordinal))));
+
+        var outcome = await evil.Finished.WaitAsync(EvilSession.DefaultTimeout);
+
+        Assert.True(outcome.Error is { IsRemote: true }, $"the server did not answer with an error ({outcome})");
+        Assert.Equal(ProtocolErrorCode.SigFail, outcome.Error.Code);
+        await pair.ChatAsync();
+        await pair.FinishAsync();
+    }
+
+    [Fact]
+    public async Task Message_of_another_live_session_injected_is_sig_fail_even_with_the_same_certificate()
+    {
+        await using var pair = await HonestPair.StartAsync(Server);
+        var n = Interlocked.Increment(ref _users);
+        await using var first = await EvilClient.ConnectAsync(Server.Port);
+        Assert.True(await first.RegisterAsync($"first{n}@example.org", $"first{n}", ClientUnderAttack.Password) is { Ok: true });
+        await first.SayAsync("said in the first session");
+        await pair.WaitForTextAsync(pair.A, "said in the first session");
+
+        // Both sessions use the same client certificate, so only the session id inside the signature differs.
+        await using var second = await EvilClient.ConnectAsync(Server.Port);
+        Assert.True(await second.RegisterAsync($"second{n}@example.org", $"second{n}", ClientUnderAttack.Password) is { Ok: true });
+        await second.SendRawAsync(first.Context.SentEarlier("msg"));
+
+        var outcome = await second.Finished.WaitAsync(EvilSession.DefaultTimeout);
+        Assert.True(outcome.Error is { IsRemote: true }, $"the server did not answer with an error ({outcome})");
+        Assert.Equal(ProtocolErrorCode.SigFail, outcome.Error.Code);
+        Assert.False(first.Finished.IsCompleted, "the first session was disturbed");
+        await pair.ChatAsync();
+        await pair.FinishAsync();
+    }
 }
