@@ -199,9 +199,17 @@ internal static class DemoRun
     {
         var lines = File.ReadAllLines(path);
         var index = Array.FindIndex(lines, l => l.Contains("\"kind\":\"msg\"", StringComparison.Ordinal));
-        var ct = lines[index].IndexOf("\"ct\":\"", StringComparison.Ordinal) + 6;
         var chars = lines[index].ToCharArray();
-        chars[ct + 2] = chars[ct + 2] == 'A' ? 'B' : 'A';
+
+        // The first plain letter or digit of ct: transcript JSON escapes '+' as \u002B, and a character changed
+        // inside an escape would make ct malformed base64 instead of a valid ciphertext with one bit changed.
+        var at = lines[index].IndexOf("\"ct\":\"", StringComparison.Ordinal) + 6;
+        while (!char.IsAsciiLetterOrDigit(chars[at]))
+        {
+            at += chars[at] == '\\' ? 6 : 1;
+        }
+
+        chars[at] = chars[at] == 'A' ? 'B' : 'A';
         lines[index] = new string(chars);
         var copy = path + ".tampered";
         File.WriteAllLines(copy, lines, new UTF8Encoding(false));

@@ -25,22 +25,24 @@ public sealed partial class ChatClient
                     break;
                 }
 
-                var (outputs, failure) = await ReceiveBatchAsync(frames, _lifetime.Token).ConfigureAwait(false);
-                foreach (var output in outputs)
+                var batch = await ReceiveBatchAsync(frames, _lifetime.Token).ConfigureAwait(false);
+                foreach (var e in batch.Events)
                 {
-                    foreach (var m in output.Events.OfType<MessageReceived>())
+                    if (e is MessageReceived m)
                     {
                         var c = m.Content;
                         await _events.Writer.WriteAsync(new ChatMessageReceived(m.Message.Seqno, c.From, c.Text, c.Kind ?? ChatPlaintext.ChatKind, c.Ts ?? m.Message.Ts, c.Event, c.Users)).ConfigureAwait(false);
                     }
-
-                    if (output.Events.OfType<SessionEnded>().Any())
+                    else if (e is SessionEnded)
                     {
                         ended = new ChatEnded(true, null);
                     }
                 }
 
-                failure?.Throw();
+                if (batch.Failure is { } failure)
+                {
+                    ExceptionDispatchInfo.Throw(failure);
+                }
             }
         }
         catch (ProtocolException e)
@@ -60,42 +62,20 @@ public sealed partial class ChatClient
     /// <summary>Feeds a batch of frames to the protocol: their transcript lines are flushed with one fsync before any
     /// reply is sent or any message shown. A local protocol error stops the batch; the frames before it still count,
     /// and the server is told why.</summary>
-    private async Task<(List<ProtocolOutput> Outputs, ExceptionDispatchInfo? Failure)> ReceiveBatchAsync(IReadOnlyList<byte[]> frames,
-        CancellationToken cancellationToken)
+    private async Task<ReceivedBatch> ReceiveBatchAsync(IReadOnlyList<byte[]> frames, CancellationToken cancellationToken)
     {
-        var outputs = new List<ProtocolOutput>(frames.Count);
-        ExceptionDispatchInfo? failure = null;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var frame in frames)
-            {
-                if (_protocol.IsClosed)
-                {
-                    break;
-                }
-
-                try
-                {
-                    var output = _protocol.Receive(frame);
-                    _transcript?.Stage(output, keepPlaintext: true);
-                    outputs.Add(output);
-                }
-                catch (ProtocolException e)
-                {
-                    failure = ExceptionDispatchInfo.Capture(e);
-                    break;
-                }
-            }
-
-            _transcript?.Commit();
-            await _pipe.WriteAsync(outputs.SelectMany(o => o.Frames), cancellationToken).ConfigureAwait(false);
-            if (failure?.SourceException is ProtocolException { IsRemote: false } local)
+            var batch = _protocol.ReceiveAll(frames);
+            _transcript?.Record(batch.Outputs, keepPlaintext: true);
+            await _pipe.WriteAsync(batch.Frames, cancellationToken).ConfigureAwait(false);
+            if (batch.Failure is { IsRemote: false } local)
             {
                 await TrySendErrorAsync(local).ConfigureAwait(false);
             }
 
-            return (outputs, failure);
+            return batch;
         }
         finally
         {

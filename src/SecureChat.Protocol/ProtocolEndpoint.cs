@@ -50,6 +50,34 @@ public abstract class ProtocolEndpoint : IDisposable
     /// <summary>k_auth and the auth secret, from the first DH until the chat keys are derived.</summary>
     private protected AuthKeys? AuthPhaseKeys { get; set; }
 
+    /// <summary>Handles frames received together, in order, until one is refused or the session ends; the hosts
+    /// then record every accepted step with one disk flush before acting on any of them.</summary>
+    /// <returns>The outputs of the accepted frames, and the error of the first refused one (the frames before it
+    /// stay accepted: their messages are valid and must still be recorded and delivered).</returns>
+    public ReceivedBatch ReceiveAll(IReadOnlyList<byte[]> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var outputs = new List<ProtocolOutput>(frames.Count);
+        foreach (var frame in frames)
+        {
+            if (IsClosed)
+            {
+                break;
+            }
+
+            try
+            {
+                outputs.Add(Receive(frame));
+            }
+            catch (ProtocolException e)
+            {
+                return new ReceivedBatch(outputs, e);
+            }
+        }
+
+        return new ReceivedBatch(outputs, null);
+    }
+
     /// <summary>Handles one whole frame received from the peer (length prefix included).</summary>
     /// <exception cref="ProtocolException">The connection must end; unless <see cref="ProtocolException.IsRemote"/>,
     /// send <see cref="ErrorFrame"/> with its code first.</exception>

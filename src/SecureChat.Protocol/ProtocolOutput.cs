@@ -20,6 +20,17 @@ public sealed class ProtocolOutput
     }
 }
 
+/// <summary>What a batch of frames produced: the outputs of the accepted ones, in order, and the error of the first
+/// refused one, if any.</summary>
+public sealed record ReceivedBatch(IReadOnlyList<ProtocolOutput> Outputs, ProtocolException? Failure)
+{
+    /// <summary>Every frame to send back, in order.</summary>
+    public IEnumerable<byte[]> Frames => Outputs.SelectMany(o => o.Frames);
+
+    /// <summary>Every event, in order.</summary>
+    public IEnumerable<ProtocolEvent> Events => Outputs.SelectMany(o => o.Events);
+}
+
 /// <summary>Something a state machine tells its host.</summary>
 public abstract record ProtocolEvent;
 

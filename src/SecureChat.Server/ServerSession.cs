@@ -154,55 +154,36 @@ public sealed partial class ServerSession : IAsyncDisposable
                 return;
             }
 
-            var (outputs, failure) = await ProcessAsync(frames).ConfigureAwait(false);
-            foreach (var received in outputs.SelectMany(o => o.Events).OfType<MessageReceived>())
+            var batch = await ProcessAsync(frames).ConfigureAwait(false);
+            foreach (var received in batch.Events.OfType<MessageReceived>())
             {
                 await _runtime.Room.RelayAsync(this, received.Content.Text, received.Message.Ts, _lifetime.Token).ConfigureAwait(false);
             }
 
-            if (outputs.SelectMany(o => o.Events).OfType<SessionEnded>().Any())
+            if (batch.Events.OfType<SessionEnded>().Any())
             {
                 LogReceiptsExchanged(_connection.ConnectionId, Username);
             }
 
-            failure?.Throw();
+            if (batch.Failure is { } failure)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
         }
     }
 
     /// <summary>Handles a batch of frames: their transcript lines are flushed with one fsync before any reply is
-    /// written or any message relayed.</summary>
-    /// <returns>The outputs of the frames that were accepted, and the error of the first that was not: the
-    /// messages before it are valid, recorded and still relayed before the session fails.</returns>
-    private async Task<(List<ProtocolOutput> Outputs, ExceptionDispatchInfo? Failure)> ProcessAsync(IReadOnlyList<byte[]> frames)
+    /// written or any message relayed; the messages before a refused frame are still relayed before the session
+    /// fails.</summary>
+    private async Task<ReceivedBatch> ProcessAsync(IReadOnlyList<byte[]> frames)
     {
-        var outputs = new List<ProtocolOutput>(frames.Count);
-        ExceptionDispatchInfo? failure = null;
         await _gate.WaitAsync(_lifetime.Token).ConfigureAwait(false);
         try
         {
-            foreach (var frame in frames)
-            {
-                if (_protocol.IsClosed)
-                {
-                    break;
-                }
-
-                try
-                {
-                    var output = _protocol.Receive(frame);
-                    _transcript?.Stage(output, _runtime.Options.KeepPlaintext);
-                    outputs.Add(output);
-                }
-                catch (ProtocolException e)
-                {
-                    failure = ExceptionDispatchInfo.Capture(e);
-                    break;
-                }
-            }
-
-            _transcript?.Commit();
-            await _pipe.WriteAsync(outputs.SelectMany(o => o.Frames), _lifetime.Token).ConfigureAwait(false);
-            return (outputs, failure);
+            var batch = _protocol.ReceiveAll(frames);
+            _transcript?.Record(batch.Outputs, _runtime.Options.KeepPlaintext);
+            await _pipe.WriteAsync(batch.Frames, _lifetime.Token).ConfigureAwait(false);
+            return batch;
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace SecureChat.Storage.Transcripts;
 /// flight and never corrupts an earlier one.</summary>
 /// <remarks>A busy session records several messages per disk flush (group commit): <see cref="Stage"/> writes
 /// lines and <see cref="Commit"/> makes them durable with one fsync, which the caller does before it sends or
-/// shows anything those lines record. <see cref="Record"/> does both for a single step.</remarks>
+/// shows anything those lines record. <see cref="Record(ProtocolOutput, bool)"/> does both for a single step.</remarks>
 public sealed class TranscriptWriter : IDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
@@ -69,6 +69,21 @@ public sealed class TranscriptWriter : IDisposable
     public void Record(ProtocolOutput output, bool keepPlaintext)
     {
         Stage(output, keepPlaintext);
+        Commit();
+    }
+
+    /// <summary>Writes the lines of several protocol steps, in order, and flushes them with one fsync: call it before
+    /// any frame of those steps is sent or any message shown.</summary>
+    /// <param name="outputs">The steps' outputs, in order.</param>
+    /// <param name="keepPlaintext">Whether message plaintext is kept.</param>
+    public void Record(IEnumerable<ProtocolOutput> outputs, bool keepPlaintext)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        foreach (var output in outputs)
+        {
+            Stage(output, keepPlaintext);
+        }
+
         Commit();
     }
 
