@@ -233,20 +233,7 @@ public abstract class ProtocolEndpoint : IDisposable
     private protected static string Truncate(string? text) => text is null ? "" : text.Length <= 32 ? text : text[..32];
 
     private protected static ProtocolException Unexpected(WireMessage message, string expected) =>
-        new(ProtocolErrorCode.ProtocolError, $"unexpected '{TypeName(message)}', expected {expected}");
-
-    private static string TypeName(WireMessage message) => message switch
-    {
-        HelloMessage => "hello",
-        ServerHelloMessage => "server_hello",
-        DhClientMessage => "dh_client",
-        DhServerMessage => "dh_server",
-        AuthRequestMessage => "auth_request",
-        AuthResponseMessage => "auth_response",
-        ChatMessage => "msg",
-        ReceiptMessage => "receipt",
-        _ => "error",
-    };
+        new(ProtocolErrorCode.ProtocolError, $"unexpected '{WireTypes.Of(message)}', expected {expected}");
 
     private ProtocolOutput ReceiveChat(WireMessage message)
     {

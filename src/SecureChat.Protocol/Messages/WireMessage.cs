@@ -15,6 +15,25 @@ namespace SecureChat.Protocol.Messages;
 [JsonDerivedType(typeof(ErrorMessage), "error")]
 public abstract record WireMessage;
 
+/// <summary>The <c>type</c> names of the messages, as in the <see cref="JsonDerivedTypeAttribute"/> list above.</summary>
+public static class WireTypes
+{
+    /// <summary>The <c>type</c> member that names <paramref name="message"/> on the wire.</summary>
+    public static string Of(WireMessage message) => message switch
+    {
+        HelloMessage => "hello",
+        ServerHelloMessage => "server_hello",
+        DhClientMessage => "dh_client",
+        DhServerMessage => "dh_server",
+        AuthRequestMessage => "auth_request",
+        AuthResponseMessage => "auth_response",
+        ChatMessage => "msg",
+        ReceiptMessage => "receipt",
+        ErrorMessage => "error",
+        _ => throw new ArgumentException("unknown message type", nameof(message)),
+    };
+}
+
 /// <summary>Wire names of the two DH phases.</summary>
 public static class DhPhase
 {

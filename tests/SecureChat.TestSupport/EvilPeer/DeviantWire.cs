@@ -27,7 +27,7 @@ internal sealed class DeviantWire(Socket socket, FramedPipe pipe, EvilPlan plan,
                 return;
             }
 
-            var type = WireNames.Of(MessageCodec.DecodeFrame(frame));
+            var type = WireTypes.Of(MessageCodec.DecodeFrame(frame));
             var occurrence = _produced[type] = _produced.GetValueOrDefault(type) + 1;
             switch (plan.For(type, occurrence))
             {

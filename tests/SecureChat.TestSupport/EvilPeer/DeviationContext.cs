@@ -74,7 +74,7 @@ public sealed class DeviationContext
         string? type;
         try
         {
-            type = WireNames.Of(MessageCodec.DecodeFrame(bytes));
+            type = WireTypes.Of(MessageCodec.DecodeFrame(bytes));
         }
         catch (Exception e) when (e is ProtocolException or ArgumentException or IndexOutOfRangeException)
         {
@@ -86,23 +86,4 @@ public sealed class DeviationContext
             _wire.Add(new WireFrame(sent, bytes, type));
         }
     }
-}
-
-/// <summary>The wire name of each message type (protocol §6, §9, §10, §11).</summary>
-public static class WireNames
-{
-    /// <summary>The <c>type</c> member of <paramref name="message"/>.</summary>
-    public static string Of(WireMessage message) => message switch
-    {
-        HelloMessage => "hello",
-        ServerHelloMessage => "server_hello",
-        DhClientMessage => "dh_client",
-        DhServerMessage => "dh_server",
-        AuthRequestMessage => "auth_request",
-        AuthResponseMessage => "auth_response",
-        ChatMessage => "msg",
-        ReceiptMessage => "receipt",
-        ErrorMessage => "error",
-        _ => throw new ArgumentException("unknown message type", nameof(message)),
-    };
 }
