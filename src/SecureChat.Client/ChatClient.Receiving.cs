@@ -84,26 +84,19 @@ public sealed partial class ChatClient
     }
 
     /// <summary>As <see cref="ReadFrameAsync"/>, for every whole frame already received (up to a batch).</summary>
-    private async Task<IReadOnlyList<byte[]>> ReadFramesAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _pipe.ReadFramesAsync(MaxBatch, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProtocolException e) when (e.Code == ProtocolErrorCode.FrameTooLarge)
-        {
-            await ReportFrameTooLargeAsync(e).ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<IReadOnlyList<byte[]>> ReadFramesAsync(CancellationToken cancellationToken) =>
+        ReportingFrameTooLargeAsync(() => _pipe.ReadFramesAsync(MaxBatch, cancellationToken));
 
     /// <summary>Reads the next frame; a length prefix refused before the body (<c>FRAME_TOO_LARGE</c>) is reported to the
     /// server like any other error this side detects, since the connection can still carry it.</summary>
-    private async Task<byte[]?> ReadFrameAsync(CancellationToken cancellationToken)
+    private Task<byte[]?> ReadFrameAsync(CancellationToken cancellationToken) =>
+        ReportingFrameTooLargeAsync(() => _pipe.ReadFrameAsync(cancellationToken));
+
+    private async Task<T> ReportingFrameTooLargeAsync<T>(Func<ValueTask<T>> read)
     {
         try
         {
-            return await _pipe.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+            return await read().ConfigureAwait(false);
         }
         catch (ProtocolException e) when (e.Code == ProtocolErrorCode.FrameTooLarge)
         {
@@ -128,31 +121,17 @@ public sealed partial class ChatClient
         }
     }
 
-    /// <summary>Feeds one frame to the protocol; on a local protocol error tells the server why, then rethrows.</summary>
+    /// <summary>Feeds one frame to the protocol (a batch of one); on a protocol error, after telling the server why
+    /// if this side found it, rethrows.</summary>
     private async Task<ProtocolOutput> ReceiveAsync(byte[] frame, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var batch = await ReceiveBatchAsync([frame], cancellationToken).ConfigureAwait(false);
+        if (batch.Failure is { } failure)
         {
-            ProtocolOutput output;
-            try
-            {
-                output = _protocol.Receive(frame);
-            }
-            catch (ProtocolException e) when (!e.IsRemote)
-            {
-                await TrySendErrorAsync(e).ConfigureAwait(false);
-                throw;
-            }
+            ExceptionDispatchInfo.Throw(failure);
+        }
 
-            Record(output);
-            await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
-            return output;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return batch.Outputs[0];
     }
 
     /// <remarks>Then lingers, reading and dropping input until the server closes (at most a second): closing with

@@ -77,21 +77,11 @@ public sealed partial class ServerSession
                         return;
                     }
 
-                    var frames = new List<byte[]>(batch.Count);
-                    foreach (var item in batch)
-                    {
-                        var output = Seal(item);
-                        if (output is not null)
-                        {
-                            _transcript?.Stage(output, _runtime.Options.KeepPlaintext);
-                            frames.AddRange(output.Frames);
-                        }
-                    }
-
                     // One fsync for the whole batch, before any of its frames leaves.
-                    _transcript?.Commit();
+                    var outputs = batch.Select(Seal).OfType<ProtocolOutput>().ToList();
+                    _transcript?.Record(outputs, _runtime.Options.KeepPlaintext);
                     Volatile.Write(ref _flushStartedTimestamp, Stopwatch.GetTimestamp());
-                    await _pipe.WriteAsync(frames, _lifetime.Token).ConfigureAwait(false);
+                    await _pipe.WriteAsync(outputs.SelectMany(o => o.Frames), _lifetime.Token).ConfigureAwait(false);
                     Volatile.Write(ref _flushStartedTimestamp, 0);
                 }
                 finally

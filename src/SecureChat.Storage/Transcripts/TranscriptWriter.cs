@@ -1,16 +1,15 @@
 using System.Globalization;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Evidence;
-using SecureChat.Protocol.Messages;
 
 namespace SecureChat.Storage.Transcripts;
 
 /// <summary>Writes one session's transcript file (docs/PROTOCOL.md §4.8): JSON Lines, append-only, each line
 /// flushed to the disk before the message it records is acted on, so a crash loses at most the lines in
 /// flight and never corrupts an earlier one.</summary>
-/// <remarks>A busy session records several messages per disk flush (group commit): <see cref="Stage"/> writes
-/// lines and <see cref="Commit"/> makes them durable with one fsync, which the caller does before it sends or
-/// shows anything those lines record. <see cref="Record(ProtocolOutput, bool)"/> does both for a single step.</remarks>
+/// <remarks>A busy session records several protocol steps per disk flush (group commit):
+/// <see cref="Record(IEnumerable{ProtocolOutput}, bool)"/> writes all their lines and makes them durable with one
+/// fsync, which the caller does before it sends or shows anything those lines record.</remarks>
 public sealed class TranscriptWriter : IDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
@@ -55,22 +54,11 @@ public sealed class TranscriptWriter : IDisposable
         return writer;
     }
 
-    /// <summary>Appends a message line and flushes it to the disk.</summary>
-    public void AppendMessage(Direction direction, ChatMessage message, byte[]? plaintext) =>
-        Append(TranscriptJson.ToLine(direction, message, plaintext));
-
-    /// <summary>Appends a receipt line and flushes it to the disk.</summary>
-    public void AppendReceipt(ReceiptMessage receipt) => Append(TranscriptJson.ToLine(receipt));
-
     /// <summary>Writes a line for every message and receipt a protocol step produced, in order, and flushes them
     /// to the disk: call it before any frame of that step is sent or any message shown.</summary>
     /// <param name="output">The step's output.</param>
     /// <param name="keepPlaintext">Whether message plaintext is kept (always on a client; configurable on a server).</param>
-    public void Record(ProtocolOutput output, bool keepPlaintext)
-    {
-        Stage(output, keepPlaintext);
-        Commit();
-    }
+    public void Record(ProtocolOutput output, bool keepPlaintext) => Record([output], keepPlaintext);
 
     /// <summary>Writes the lines of several protocol steps, in order, and flushes them with one fsync: call it before
     /// any frame of those steps is sent or any message shown.</summary>
@@ -79,22 +67,7 @@ public sealed class TranscriptWriter : IDisposable
     public void Record(IEnumerable<ProtocolOutput> outputs, bool keepPlaintext)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        foreach (var output in outputs)
-        {
-            Stage(output, keepPlaintext);
-        }
-
-        Commit();
-    }
-
-    /// <summary>Writes the lines of a protocol step, in order, without waiting for the disk; nothing they record
-    /// may be sent or shown before the next <see cref="Commit"/>.</summary>
-    /// <param name="output">The step's output.</param>
-    /// <param name="keepPlaintext">Whether message plaintext is kept.</param>
-    public void Stage(ProtocolOutput output, bool keepPlaintext)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        foreach (var e in output.Events)
+        foreach (var e in outputs.SelectMany(o => o.Events))
         {
             var record = e switch
             {
@@ -109,18 +82,10 @@ public sealed class TranscriptWriter : IDisposable
                 Write(record);
             }
         }
-    }
 
-    /// <summary>Flushes every staged line to the disk (one fsync); does nothing when none is pending.</summary>
-    public void Commit()
-    {
         lock (_gate)
         {
-            if (_staged)
-            {
-                _stream.Flush(flushToDisk: true);
-                _staged = false;
-            }
+            Commit();
         }
     }
 
@@ -133,23 +98,23 @@ public sealed class TranscriptWriter : IDisposable
         {
             try
             {
-                if (_staged)
-                {
-                    _stream.Flush(flushToDisk: true);
-                }
+                Commit();
             }
             finally
             {
-                _staged = false;
                 _stream.Dispose();
             }
         }
     }
 
-    private void Append(TranscriptRecord record)
+    /// <summary>Flushes every written line to the disk (one fsync); nothing when none is pending. Called under the lock.</summary>
+    private void Commit()
     {
-        Write(record);
-        Commit();
+        if (_staged)
+        {
+            _stream.Flush(flushToDisk: true);
+            _staged = false;
+        }
     }
 
     private void Write(TranscriptRecord record)

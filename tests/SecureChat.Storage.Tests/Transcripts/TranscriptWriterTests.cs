@@ -14,17 +14,13 @@ public sealed class TranscriptWriterTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void StagedLinesReachTheFileInOrderAtCommit()
+    public void LinesOfSeveralStepsReachTheFileInOrder()
     {
         using var writer = TranscriptWriter.Create(_directory, Header());
-        var batch = new ProtocolOutput();
-        for (var seqno = 1; seqno <= 3; seqno++)
-        {
-            batch.With(new MessageSent(Direction.ServerToClient, Message(seqno), [(byte)seqno]));
-        }
+        var steps = Enumerable.Range(1, 3)
+            .Select(seqno => new ProtocolOutput().With(new MessageSent(Direction.ServerToClient, Message(seqno), [(byte)seqno])));
 
-        writer.Stage(batch, keepPlaintext: true);
-        writer.Commit();
+        writer.Record(steps, keepPlaintext: true);
 
         var records = Read(writer.Path);
         Assert.IsType<TranscriptHeader>(records[0]);
@@ -33,18 +29,24 @@ public sealed class TranscriptWriterTests : IDisposable
     }
 
     [Fact]
-    public void EndingTheSessionMakesTheStagedHeaderAndLinesDurable()
+    public void EndingASessionWithoutMessagesLeavesItsHeader()
     {
         string path;
         using (var writer = TranscriptWriter.Create(_directory, Header()))
         {
             path = writer.Path;
-            writer.Stage(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1])), keepPlaintext: true);
         }
 
-        var records = Read(path);
-        Assert.Equal(2, records.Count);
-        Assert.Equal(Convert.ToBase64String([1]), Assert.IsType<TranscriptMessageLine>(records[1]).Plaintext);
+        Assert.IsType<TranscriptHeader>(Assert.Single(Read(path)));
+    }
+
+    [Fact]
+    public void PlaintextIsKeptWhenAsked()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        writer.Record(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1])), keepPlaintext: true);
+
+        Assert.Equal(Convert.ToBase64String([1]), Assert.IsType<TranscriptMessageLine>(Read(writer.Path)[1]).Plaintext);
     }
 
     [Fact]
@@ -57,11 +59,11 @@ public sealed class TranscriptWriterTests : IDisposable
     }
 
     [Fact]
-    public void CommitWithNothingStagedIsHarmless()
+    public void RecordingStepsWithoutLinesIsHarmless()
     {
         using var writer = TranscriptWriter.Create(_directory, Header());
-        writer.Commit();
-        writer.Commit();
+        writer.Record([], keepPlaintext: true);
+        writer.Record(new ProtocolOutput(), keepPlaintext: true);
 
         Assert.Single(Read(writer.Path));
     }
@@ -82,7 +84,6 @@ public sealed class TranscriptWriterTests : IDisposable
     public void ASecondFileForTheSameSessionIsRefusedRatherThanOverwritten()
     {
         using var first = TranscriptWriter.Create(_directory, Header());
-        first.Commit();
 
         Assert.Throws<IOException>(() => TranscriptWriter.Create(_directory, Header()));
     }

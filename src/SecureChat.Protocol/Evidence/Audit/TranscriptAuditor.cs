@@ -86,20 +86,16 @@ public static class TranscriptAuditor
         // Large files are parsed on every core first (lines are independent); the cut at the first malformed line
         // is then made in order, so the outcome is the same as parsing one line at a time.
         var parsed = new TranscriptRecord?[lines.Count];
+        TranscriptRecord? ParseLine(int i) => lines[i].Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(lines[i].Span);
         if (lines.Count - 1 >= Math.Max(2, options.ParallelThreshold) && options.MaxDegreeOfParallelism != 1)
         {
             Parallel.For(1, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
-                i => parsed[i] = lines[i].Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(lines[i].Span));
+                i => parsed[i] = ParseLine(i));
         }
         else
         {
-            for (var i = 1; i < lines.Count; i++)
+            for (var i = 1; i < lines.Count && (parsed[i] = ParseLine(i)) is not null; i++)
             {
-                parsed[i] = lines[i].Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(lines[i].Span);
-                if (parsed[i] is null)
-                {
-                    break;
-                }
             }
         }
 
