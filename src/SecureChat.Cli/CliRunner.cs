@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using SecureChat.Accounts;
 using SecureChat.Pki;
 using SecureChat.Protocol;
-using SecureChat.Storage.Users;
 
 namespace SecureChat.Cli;
 

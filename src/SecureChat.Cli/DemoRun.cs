@@ -1,12 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SecureChat.Accounts;
 using SecureChat.Client;
 using SecureChat.Crypto;
+using SecureChat.Evidence.Audit;
 using SecureChat.Pki;
-using SecureChat.Protocol.Evidence.Audit;
 using SecureChat.Server;
-using SecureChat.Storage.Users;
 using Spectre.Console;
 
 namespace SecureChat.Cli;

@@ -1,10 +1,9 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
+using SecureChat.Evidence;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Evidence;
 using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Transport;
-using SecureChat.Storage.Transcripts;
 
 namespace SecureChat.Client;
 

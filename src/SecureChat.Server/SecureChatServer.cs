@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using SecureChat.Storage.Users;
+using SecureChat.Accounts;
 
 namespace SecureChat.Server;
 

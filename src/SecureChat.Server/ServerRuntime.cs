@@ -1,5 +1,5 @@
+using SecureChat.Accounts;
 using SecureChat.Protocol;
-using SecureChat.Storage.Users;
 
 namespace SecureChat.Server;
 

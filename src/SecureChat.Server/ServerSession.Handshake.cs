@@ -1,10 +1,9 @@
 using System.Net;
+using SecureChat.Accounts;
+using SecureChat.Evidence;
 using SecureChat.Pki;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Evidence;
 using SecureChat.Protocol.Messages;
-using SecureChat.Storage.Transcripts;
-using SecureChat.Storage.Users;
 
 namespace SecureChat.Server;
 

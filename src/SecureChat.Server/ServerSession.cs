@@ -1,9 +1,9 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
+using SecureChat.Evidence;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Transport;
-using SecureChat.Storage.Transcripts;
 
 namespace SecureChat.Server;
 

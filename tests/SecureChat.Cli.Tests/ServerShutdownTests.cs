@@ -1,5 +1,5 @@
-using SecureChat.Protocol.Evidence;
-using SecureChat.Protocol.Evidence.Audit;
+using SecureChat.Evidence;
+using SecureChat.Evidence.Audit;
 
 namespace SecureChat.Cli.Tests;
 

@@ -1,7 +1,7 @@
+using SecureChat.Accounts;
 using SecureChat.Integration.Tests.Infrastructure;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Messages;
-using SecureChat.Storage.Users;
 
 namespace SecureChat.Integration.Tests;
 

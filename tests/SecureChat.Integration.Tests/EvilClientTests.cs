@@ -1,6 +1,6 @@
+using SecureChat.Evidence;
 using SecureChat.Integration.Tests.Infrastructure;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Evidence;
 using SecureChat.TestSupport.EvilPeer;
 
 namespace SecureChat.Integration.Tests;

@@ -1,7 +1,7 @@
 using System.Text;
+using SecureChat.Evidence;
 using SecureChat.Integration.Tests.Infrastructure;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Evidence;
 using SecureChat.Protocol.Messages;
 
 namespace SecureChat.Integration.Tests;

@@ -1,7 +1,7 @@
 using SecureChat.Client;
+using SecureChat.Evidence;
 using SecureChat.Integration.Tests.Infrastructure;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Evidence;
 
 namespace SecureChat.Integration.Tests;
 

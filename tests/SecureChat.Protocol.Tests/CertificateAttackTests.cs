@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using SecureChat.Protocol.Messages;
-using SecureChat.TestSupport;
 
 namespace SecureChat.Protocol.Tests;
 

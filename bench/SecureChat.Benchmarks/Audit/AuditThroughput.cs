@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using SecureChat.Benchmarks.Infrastructure;
 using SecureChat.Crypto;
-using SecureChat.Protocol.Evidence.Audit;
+using SecureChat.Evidence.Audit;
 
 namespace SecureChat.Benchmarks.Audit;
 

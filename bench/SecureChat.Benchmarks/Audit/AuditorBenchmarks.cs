@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SecureChat.Benchmarks.Infrastructure;
-using SecureChat.Protocol.Evidence.Audit;
+using SecureChat.Evidence.Audit;
 
 namespace SecureChat.Benchmarks.Audit;
 

@@ -1,5 +1,5 @@
+using SecureChat.Evidence;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Evidence;
 using SecureChat.Protocol.Messages;
 
 namespace SecureChat.Benchmarks.Infrastructure;

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using SecureChat.Evidence.Audit;
 using SecureChat.Pki;
-using SecureChat.Protocol.Evidence.Audit;
 using Spectre.Console;
 
 namespace SecureChat.Cli.Commands;

@@ -1,8 +1,8 @@
 using SecureChat.Client;
+using SecureChat.Evidence;
+using SecureChat.Evidence.Audit;
 using SecureChat.Pki;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Evidence;
-using SecureChat.Protocol.Evidence.Audit;
 using SecureChat.Protocol.Messages;
 using SecureChat.TestSupport.EvilPeer;
 

@@ -1,5 +1,5 @@
 using SecureChat.Client;
-using SecureChat.Protocol.Evidence;
+using SecureChat.Evidence;
 
 namespace SecureChat.Integration.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using SecureChat.Protocol.Evidence;
+using SecureChat.Evidence;
 
 namespace SecureChat.Integration.Tests.Infrastructure;
 

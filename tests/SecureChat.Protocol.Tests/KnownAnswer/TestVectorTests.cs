@@ -9,7 +9,6 @@ using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Session;
-using SecureChat.TestSupport;
 using NumericsBigInteger = System.Numerics.BigInteger;
 
 namespace SecureChat.Protocol.Tests.KnownAnswer;

@@ -1,0 +1,220 @@
+using System.Security.Cryptography;
+using SecureChat.Protocol;
+using SecureChat.Protocol.Session;
+
+namespace SecureChat.Evidence.Audit;
+
+/// <summary>Judges the lines after the header in file order (protocol §4.8 items 2–3): seqnos, signatures,
+/// plaintext commitments, receipts against the canonical chains, and finally completeness.</summary>
+internal sealed class BodyAuditor
+{
+    private readonly AuditedSession _session;
+    private readonly AuditRun _run;
+    private readonly TranscriptChain _chain;
+    private readonly byte[] _clientDer;
+    private readonly byte[] _serverDer;
+    private readonly PeerKeys _keys;
+
+    private BodyAuditor(AuditedSession session, AuditRun run, PeerKeys keys)
+    {
+        _session = session;
+        _run = run;
+        _keys = keys;
+        _chain = new TranscriptChain(session.SessionId);
+        _clientDer = session.ClientCertificate.RawData;
+        _serverDer = session.ServerCertificate.RawData;
+    }
+
+    /// <summary>Audits <paramref name="records"/> (index 0 is the header, which is skipped); returns whether the
+    /// verified receipts prove the whole conversation.</summary>
+    public static bool Audit(IReadOnlyList<TranscriptRecord?> records, AuditedSession session, AuditOptions options, AuditRun run)
+    {
+        var signatures = MessageSignatures.Verify(records, session, options, out var parallel);
+        run.VerifiedInParallel = parallel;
+        using var keys = session.CreateKeys();
+        var auditor = new BodyAuditor(session, run, keys);
+        for (var i = 1; i < records.Count; i++)
+        {
+            if (!auditor.Judge(records[i], i + 1, signatures[i]))
+            {
+                return false;
+            }
+        }
+
+        return auditor.Completeness();
+    }
+
+    private bool Judge(TranscriptRecord? record, int lineNumber, MessageCheck check) => record switch
+    {
+        TranscriptMessageLine message => JudgeMessage(message, lineNumber, check),
+        TranscriptReceiptLine receipt => JudgeReceipt(receipt, lineNumber),
+        TranscriptHeader => Fail(lineNumber, AuditFindingKind.DuplicateHeader, "a second header: a file holds exactly one session"),
+        _ => Fail(lineNumber, AuditFindingKind.MalformedLine, "the line is not a well-formed transcript record"),
+    };
+
+    private bool JudgeMessage(TranscriptMessageLine line, int lineNumber, MessageCheck check)
+    {
+        if (DirectionExtensions.FromWire(line.Dir) is not { } direction)
+        {
+            return Fail(lineNumber, AuditFindingKind.MalformedLine, "the dir of the message is neither c2s nor s2c");
+        }
+
+        var wire = direction.ToWire();
+        var expected = _chain.Count(direction) + 1;
+        if (line.Seqno != expected)
+        {
+            return line.Seqno > expected
+                ? Fail(lineNumber, AuditFindingKind.SequenceGap, $"{wire} seqno {line.Seqno} where {expected} was expected: a message is missing or moved")
+                : Fail(lineNumber, AuditFindingKind.SequenceRepeat, $"{wire} seqno {line.Seqno} where {expected} was expected: a message is repeated or moved");
+        }
+
+        switch (check.Signature)
+        {
+            case SignatureCheck.Valid:
+                break;
+            case SignatureCheck.Malformed:
+                return Fail(lineNumber, AuditFindingKind.MalformedLine, $"{wire} message {line.Seqno} has a ct or commit that is not canonical base64");
+            case SignatureCheck.Invalid:
+                return Fail(lineNumber, AuditFindingKind.BadMessageSignature,
+                    $"the signature of {wire} message {line.Seqno} does not verify with the {(direction == Direction.ClientToServer ? "client" : "server")} certificate");
+            default:
+                throw new InvalidOperationException("A message line was reached whose signature was never checked.");
+        }
+
+        if (line.Plaintext is not null && !JudgePlaintext(check.Plaintext, line, lineNumber, wire))
+        {
+            return false;
+        }
+
+        var senderReceipt = direction == Direction.ClientToServer ? _run.ClientReceipt : _run.ServerReceipt;
+        if (senderReceipt is not null)
+        {
+            return Fail(lineNumber, AuditFindingKind.MessageAfterReceipt,
+                $"{wire} message {line.Seqno} follows the receipt of its sender on line {senderReceipt.LineNumber}");
+        }
+
+        _chain.Append(direction, TranscriptJson.ToMessage(line));
+        _run.MessagesVerified++;
+        if (direction == Direction.ClientToServer)
+        {
+            _run.ClientToServerMessages = line.Seqno;
+        }
+        else
+        {
+            _run.ServerToClientMessages = line.Seqno;
+        }
+
+        return true;
+    }
+
+    private bool JudgePlaintext(PlaintextCheck check, TranscriptMessageLine line, int lineNumber, string wire)
+    {
+        switch (check)
+        {
+            case PlaintextCheck.Matches:
+                _run.PlaintextsVerified++;
+                return true;
+            case PlaintextCheck.Malformed:
+                return Fail(lineNumber, AuditFindingKind.MalformedLine, $"the plaintext of {wire} message {line.Seqno} is not canonical base64");
+            case PlaintextCheck.Mismatch:
+                return Fail(lineNumber, AuditFindingKind.CommitMismatch, $"the plaintext of {wire} message {line.Seqno} does not match its commit");
+            default:
+                throw new InvalidOperationException("A plaintext was reached that was never checked.");
+        }
+    }
+
+    private bool JudgeReceipt(TranscriptReceiptLine line, int lineNumber)
+    {
+        ReceiptIssuer? parsed = line.Peer switch
+        {
+            "client" => ReceiptIssuer.Client,
+            "server" => ReceiptIssuer.Server,
+            _ => null,
+        };
+        if (parsed is not { } issuer)
+        {
+            return Fail(lineNumber, AuditFindingKind.BadReceipt, "the peer of the receipt is neither client nor server");
+        }
+
+        var name = issuer.ToWire();
+        if ((issuer == ReceiptIssuer.Client ? _run.ClientReceipt : _run.ServerReceipt) is { } earlier)
+        {
+            return Fail(lineNumber, AuditFindingKind.DuplicateReceipt, $"a second {name} receipt; the first is on line {earlier.LineNumber}");
+        }
+
+        var key = issuer == ReceiptIssuer.Client ? _keys.Client : _keys.Server;
+        var problem = Receipts.VerifySignature(TranscriptJson.ToReceipt(line), issuer, key, _session.SessionId, _clientDer, _serverDer,
+            out var claimed);
+        switch (problem)
+        {
+            case ReceiptProblem.None:
+                break;
+            case ReceiptProblem.WrongSession:
+                return Fail(lineNumber, AuditFindingKind.SessionIdMismatch, $"the {name} receipt names another session");
+            case ReceiptProblem.BadSignature:
+                return Fail(lineNumber, AuditFindingKind.BadReceipt, $"the signature of the {name} receipt does not verify with the {name} certificate");
+            default:
+                return Fail(lineNumber, AuditFindingKind.BadReceipt, $"the {name} receipt has a malformed field");
+        }
+
+        // An honest side only ever signs or accepts a receipt over messages it had already logged.
+        var own = _chain.TranscriptHash(line.C2sLastSeq, line.S2cLastSeq);
+        if (own is null)
+        {
+            return Fail(lineNumber, AuditFindingKind.ReceiptBeyondTranscript,
+                $"the {name} receipt covers c2s {line.C2sLastSeq} and s2c {line.S2cLastSeq}, but only "
+                + $"{_chain.Count(Direction.ClientToServer)} and {_chain.Count(Direction.ServerToClient)} precede it: messages were removed");
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(own, claimed))
+        {
+            return Fail(lineNumber, AuditFindingKind.ReceiptHashMismatch,
+                $"the {name} receipt attests other messages than the ones in the file: a message was altered");
+        }
+
+        var coverage = new ReceiptCoverage(line.C2sLastSeq, line.S2cLastSeq, lineNumber);
+        if (issuer == ReceiptIssuer.Client)
+        {
+            _run.ClientReceipt = coverage;
+        }
+        else
+        {
+            _run.ServerReceipt = coverage;
+        }
+
+        _run.ReceiptsVerified++;
+        return true;
+    }
+
+    /// <summary>Whether both receipts cover every message; records a warning saying what is missing otherwise.</summary>
+    private bool Completeness()
+    {
+        var c2s = _chain.Count(Direction.ClientToServer);
+        var s2c = _chain.Count(Direction.ServerToClient);
+        return Covers(_run.ClientReceipt, "client", c2s, s2c) & Covers(_run.ServerReceipt, "server", c2s, s2c);
+    }
+
+    private bool Covers(ReceiptCoverage? receipt, string issuer, long c2s, long s2c)
+    {
+        if (receipt is null)
+        {
+            _run.Warn(0, AuditFindingKind.Incomplete, $"there is no {issuer} receipt, so the file does not prove the conversation ended there");
+            return false;
+        }
+
+        if (receipt.C2sLastSeq != c2s || receipt.S2cLastSeq != s2c)
+        {
+            _run.Warn(receipt.LineNumber, AuditFindingKind.Incomplete,
+                $"the {issuer} receipt covers c2s {receipt.C2sLastSeq} of {c2s} and s2c {receipt.S2cLastSeq} of {s2c}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool Fail(int lineNumber, AuditFindingKind kind, string reason)
+    {
+        _run.Fail(lineNumber, kind, reason);
+        return false;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace SecureChat.Evidence.Audit;
+
+/// <summary>Checks one transcript file with nothing but the Root CA certificate (docs/PROTOCOL.md §4.8).</summary>
+/// <remarks>Pure: it reads the lines it is given and touches no file, clock or network. The file is judged line by
+/// line in order and the audit stops at the first error, which is reported with its 1-based line number; message
+/// signatures of large files are verified on every core beforehand without changing which error is reported.</remarks>
+public static class TranscriptAuditor
+{
+    private const byte NewLine = (byte)'\n';
+
+    /// <summary>Audits the lines of a file, each without its terminating newline; every line counts as complete.</summary>
+    public static AuditReport Audit(IReadOnlyList<ReadOnlyMemory<byte>> lines, X509Certificate2 root, AuditOptions? options = null) =>
+        Run(lines, torn: false, root, options);
+
+    /// <summary>Audits a whole file read from <paramref name="transcript"/>, which is read to its end and not disposed.</summary>
+    /// <remarks>Lines end at <c>'\n'</c>. A last line without one is torn (its write never completed): it is
+    /// reported as <see cref="AuditFindingKind.TruncatedLine"/> and the file is judged up to the line before.</remarks>
+    public static AuditReport Audit(Stream transcript, X509Certificate2 root, AuditOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        using var buffer = new MemoryStream();
+        transcript.CopyTo(buffer);
+        var lines = SplitLines(buffer.GetBuffer().AsMemory(0, checked((int)buffer.Length)), out var torn);
+        return Run(lines, torn, root, options);
+    }
+
+    /// <summary>Splits <paramref name="content"/> at <c>'\n'</c>; a non-empty rest after the last one is torn and left out.</summary>
+    public static IReadOnlyList<ReadOnlyMemory<byte>> SplitLines(ReadOnlyMemory<byte> content, out bool torn)
+    {
+        var lines = new List<ReadOnlyMemory<byte>>();
+        var rest = content;
+        int end;
+        while ((end = rest.Span.IndexOf(NewLine)) >= 0)
+        {
+            lines.Add(rest[..end]);
+            rest = rest[(end + 1)..];
+        }
+
+        torn = !rest.IsEmpty;
+        return lines;
+    }
+
+    private static AuditReport Run(IReadOnlyList<ReadOnlyMemory<byte>> lines, bool torn, X509Certificate2 root, AuditOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(root);
+        options ??= AuditOptions.Default;
+        var run = new AuditRun();
+        var complete = false;
+        if (lines.Count == 0)
+        {
+            if (torn)
+            {
+                run.Fail(1, AuditFindingKind.TruncatedLine, "the header line is incomplete: its write never finished");
+            }
+            else
+            {
+                run.Fail(1, AuditFindingKind.BadHeader, "the file is empty");
+            }
+        }
+        else
+        {
+            complete = AuditLines(lines, root, options, run);
+        }
+
+        if (torn && lines.Count > 0)
+        {
+            run.Warn(lines.Count + 1, AuditFindingKind.TruncatedLine,
+                "the last line has no terminating newline: its write never finished, so it is not evidence and was left out");
+        }
+
+        return run.ToReport(lines.Count, torn, complete && !torn);
+    }
+
+    private static bool AuditLines(IReadOnlyList<ReadOnlyMemory<byte>> lines, X509Certificate2 root, AuditOptions options, AuditRun run)
+    {
+        using var session = HeaderAuditor.Audit(Parse(lines, 0, options, run), root, options, run);
+        if (session is null)
+        {
+            return false;
+        }
+
+        // Parsing stops at the first malformed line: nothing after it is judged, so nothing after it is verified.
+        // Large files are parsed on every core first (lines are independent); the cut at the first malformed line
+        // is then made in order, so the outcome is the same as parsing one line at a time.
+        var parsed = new TranscriptRecord?[lines.Count];
+        TranscriptRecord? ParseLine(int i) => lines[i].Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(lines[i].Span);
+        if (lines.Count - 1 >= Math.Max(2, options.ParallelThreshold) && options.MaxDegreeOfParallelism != 1)
+        {
+            Parallel.For(1, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+                i => parsed[i] = ParseLine(i));
+        }
+        else
+        {
+            for (var i = 1; i < lines.Count && (parsed[i] = ParseLine(i)) is not null; i++)
+            {
+            }
+        }
+
+        var records = new List<TranscriptRecord?>(lines.Count) { null };
+        for (var i = 1; i < lines.Count; i++)
+        {
+            records.Add(parsed[i]);
+            if (parsed[i] is null)
+            {
+                // Records the reason when it is the length; any other malformed line is judged as such in order.
+                Parse(lines, i, options, run);
+                break;
+            }
+        }
+
+        return BodyAuditor.Audit(records, session, options, run);
+    }
+
+    private static TranscriptRecord? Parse(IReadOnlyList<ReadOnlyMemory<byte>> lines, int index, AuditOptions options, AuditRun run)
+    {
+        var line = lines[index].Span;
+        if (line.Length > options.MaxLineBytes)
+        {
+            run.Fail(index + 1, AuditFindingKind.MalformedLine, $"the line is longer than {options.MaxLineBytes} bytes");
+            return null;
+        }
+
+        return TranscriptJson.TryParse(line);
+    }
+}

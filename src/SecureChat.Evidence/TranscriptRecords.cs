@@ -1,0 +1,85 @@
+using System.Text.Json.Serialization;
+
+namespace SecureChat.Evidence;
+
+/// <summary>One line of a transcript file (docs/PROTOCOL.md §4.8), told apart by <c>kind</c>.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(TranscriptHeader), "header")]
+[JsonDerivedType(typeof(TranscriptMessageLine), "msg")]
+[JsonDerivedType(typeof(TranscriptReceiptLine), "receipt")]
+public abstract record TranscriptRecord;
+
+/// <summary>The first line: who, which session, both certificates and the whole handshake as on the wire.</summary>
+public sealed record TranscriptHeader : TranscriptRecord
+{
+    /// <summary>Format version, 1.</summary>
+    public required long Version { get; init; }
+
+    /// <summary><c>client</c> or <c>server</c>: who wrote the file.</summary>
+    public required string Side { get; init; }
+
+    /// <summary>Session id, lowercase hex.</summary>
+    public required string SessionId { get; init; }
+
+    /// <summary>Client certificate, PEM, as sent in <c>hello</c>.</summary>
+    public required string ClientCert { get; init; }
+
+    /// <summary>Server certificate, PEM, as sent in <c>server_hello</c>.</summary>
+    public required string ServerCert { get; init; }
+
+    /// <summary>The logged-in username.</summary>
+    public required string Username { get; init; }
+
+    /// <summary>Unix time in ms when the session started.</summary>
+    public required long StartedMs { get; init; }
+
+    /// <summary>Every handshake frame, length prefix included, base64; hello through dh_server (chat).</summary>
+    public required IReadOnlyList<string> Handshake { get; init; }
+}
+
+/// <summary>One chat message, with the frame's values as sent and, where kept, the plaintext.</summary>
+public sealed record TranscriptMessageLine : TranscriptRecord
+{
+    /// <summary><c>c2s</c> or <c>s2c</c>.</summary>
+    public required string Dir { get; init; }
+
+    /// <summary>Sequence number.</summary>
+    public required long Seqno { get; init; }
+
+    /// <summary>Timestamp, ms.</summary>
+    public required long Ts { get; init; }
+
+    /// <summary>Ciphertext, base64 as sent.</summary>
+    public required string Ct { get; init; }
+
+    /// <summary>Commitment, base64 as sent.</summary>
+    public required string Commit { get; init; }
+
+    /// <summary>Signature, base64 as sent.</summary>
+    public required string Sig { get; init; }
+
+    /// <summary>Base64 of the exact plaintext bytes, where this side keeps plaintext.</summary>
+    public string? Plaintext { get; init; }
+}
+
+/// <summary>A receipt, sent or received, with the receipt frame's members.</summary>
+public sealed record TranscriptReceiptLine : TranscriptRecord
+{
+    /// <summary>Issuer: <c>client</c> or <c>server</c>.</summary>
+    public required string Peer { get; init; }
+
+    /// <summary>Session id, lowercase hex.</summary>
+    public required string SessionId { get; init; }
+
+    /// <summary>Client→server messages covered.</summary>
+    public required long C2sLastSeq { get; init; }
+
+    /// <summary>Server→client messages covered.</summary>
+    public required long S2cLastSeq { get; init; }
+
+    /// <summary>Canonical transcript hash, lowercase hex.</summary>
+    public required string TranscriptSha256 { get; init; }
+
+    /// <summary>Issuer's signature, base64.</summary>
+    public required string Sig { get; init; }
+}

@@ -1,0 +1,122 @@
+using SecureChat.Protocol;
+using SecureChat.Protocol.Messages;
+
+namespace SecureChat.Evidence.Tests.Transcripts;
+
+/// <summary>The transcript file's shape and its group commit: lines in order, one record per line, readable only by
+/// their owner, and every staged line on the disk after a commit or at the end of the session.</summary>
+public sealed class TranscriptWriterTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("securechat-transcript-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void LinesOfSeveralStepsReachTheFileInOrder()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        var steps = Enumerable.Range(1, 3)
+            .Select(seqno => new ProtocolOutput().With(new MessageSent(Direction.ServerToClient, Message(seqno), [(byte)seqno])));
+
+        writer.Record(steps, keepPlaintext: true);
+
+        var records = Read(writer.Path);
+        Assert.IsType<TranscriptHeader>(records[0]);
+        Assert.Equal([1L, 2L, 3L], records.Skip(1).Cast<TranscriptMessageLine>().Select(m => m.Seqno));
+        Assert.All(records.Skip(1).Cast<TranscriptMessageLine>(), m => Assert.Equal("s2c", m.Dir));
+    }
+
+    [Fact]
+    public void EndingASessionWithoutMessagesLeavesItsHeader()
+    {
+        string path;
+        using (var writer = TranscriptWriter.Create(_directory, Header()))
+        {
+            path = writer.Path;
+        }
+
+        Assert.IsType<TranscriptHeader>(Assert.Single(Read(path)));
+    }
+
+    [Fact]
+    public void PlaintextIsKeptWhenAsked()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        writer.Record(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1])), keepPlaintext: true);
+
+        Assert.Equal(Convert.ToBase64String([1]), Assert.IsType<TranscriptMessageLine>(Read(writer.Path)[1]).Plaintext);
+    }
+
+    [Fact]
+    public void PlaintextIsLeftOutWhenNotKept()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        writer.Record(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1, 2, 3])), keepPlaintext: false);
+
+        Assert.Null(Assert.IsType<TranscriptMessageLine>(Read(writer.Path)[1]).Plaintext);
+    }
+
+    [Fact]
+    public void RecordingStepsWithoutLinesIsHarmless()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        writer.Record([], keepPlaintext: true);
+        writer.Record(new ProtocolOutput(), keepPlaintext: true);
+
+        Assert.Single(Read(writer.Path));
+    }
+
+    [Fact]
+    public void TheFileIsReadableByItsOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var writer = TranscriptWriter.Create(_directory, Header());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(writer.Path));
+    }
+
+    [Fact]
+    public void ASecondFileForTheSameSessionIsRefusedRatherThanOverwritten()
+    {
+        using var first = TranscriptWriter.Create(_directory, Header());
+
+        Assert.Throws<IOException>(() => TranscriptWriter.Create(_directory, Header()));
+    }
+
+    private static List<TranscriptRecord> Read(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var records = new List<TranscriptRecord>();
+        while (reader.ReadLine() is { } line)
+        {
+            records.Add(TranscriptJson.TryParse(System.Text.Encoding.UTF8.GetBytes(line)) ?? throw new InvalidDataException($"not a record: {line}"));
+        }
+
+        return records;
+    }
+
+    private static TranscriptHeader Header() => new()
+    {
+        Version = 1,
+        Side = "server",
+        SessionId = "00112233445566778899aabbccddeeff",
+        ClientCert = "client",
+        ServerCert = "server",
+        Username = "alice",
+        StartedMs = 1_764_000_000_000,
+        Handshake = ["AAAA"],
+    };
+
+    private static ChatMessage Message(long seqno) => new()
+    {
+        Seqno = seqno,
+        Ts = 1_764_000_000_000 + seqno,
+        Ct = "Y3Q=",
+        Commit = "Y29tbWl0",
+        Sig = "c2ln",
+    };
+}
