@@ -45,7 +45,7 @@ public static class Program
     internal static void Frames(byte[] input)
     {
         var buffer = new ReadOnlySequence<byte>(input);
-        while (FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var frame))
+        while (FrameReader.TryReadFrame(ref buffer, out var frame))
         {
             MessageCodec.DecodeFrame(frame.ToArray());
         }
@@ -100,7 +100,7 @@ internal sealed class ServerHarness(LocalIdentity identity, CertificateValidator
     {
         using var protocol = new ServerProtocol(identity, validator, new ProtocolSettings());
         var buffer = new ReadOnlySequence<byte>(input);
-        while (FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var frame))
+        while (FrameReader.TryReadFrame(ref buffer, out var frame))
         {
             protocol.Receive(frame.ToArray());
         }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using SecureChat.Evidence;
@@ -7,28 +8,32 @@ using SecureChat.Protocol.Transport;
 
 namespace SecureChat.Client;
 
-/// <summary>A client connection: drives a <see cref="ClientProtocol"/> over TCP, keeps the client's transcript
-/// (with plaintext, the owner's record) and surfaces incoming messages as <see cref="ChatEvent"/>s.</summary>
-public sealed partial class ChatClient : IAsyncDisposable
+/// <summary>A client connection: a <see cref="ClientProtocol"/> driven over TCP by the shared connection driver
+/// (<see cref="ProtocolConnection"/>); it keeps the client's transcript (with plaintext, the owner's record) and
+/// surfaces incoming messages as <see cref="ChatEvent"/>s.</summary>
+public sealed class ChatClient : IConnectionHandler, IAsyncDisposable
 {
-    private readonly TcpClient _tcp;
-    private readonly FramedPipe _pipe;
+    private readonly IDuplexPipe _transport;
+    private readonly IDisposable? _socket;
     private readonly ClientProtocol _protocol;
+    private readonly ProtocolConnection _connection;
     private readonly ChatClientOptions _options;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<ChatEvent> _events = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly TaskCompletionSource<ChatEnded> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ChatEnded> _ended = NewSource<ChatEnded>();
+    private readonly TaskCompletionSource<bool> _ready = NewSource<bool>();
+    private readonly TaskCompletionSource<bool> _established = NewSource<bool>();
     private readonly long _startedMs;
+    private TaskCompletionSource<AuthResponsePlaintext> _answer = NewSource<AuthResponsePlaintext>();
     private TranscriptWriter? _transcript;
-    private Task? _reader;
+    private Task? _run;
 
-    private ChatClient(TcpClient tcp, ChatClientOptions options)
+    private ChatClient(IDuplexPipe transport, IDisposable? socket, ChatClientOptions options)
     {
-        _tcp = tcp;
+        _transport = transport;
+        _socket = socket;
         _options = options;
-        _pipe = FramedPipe.Over(tcp.GetStream());
         _protocol = new ClientProtocol(options.Identity, options.ServerValidator, options.Settings);
+        _connection = new ProtocolConnection(transport, _protocol);
         _startedMs = options.Settings.NowMs;
     }
 
@@ -64,18 +69,16 @@ public sealed partial class ChatClient : IAsyncDisposable
             throw;
         }
 
-        var client = new ChatClient(tcp, options);
-        try
-        {
-            await client.WriteAsync(client._protocol.Start(), cancellationToken).ConfigureAwait(false);
-            await client.HandshakeUntilAsync(() => client._protocol.CanSubmitCredentials, cancellationToken).ConfigureAwait(false);
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await StartAsync(new ChatClient(FramedPipe.PipeOver(tcp.GetStream()), tcp, options), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="ConnectAsync(string, int, ChatClientOptions, CancellationToken)"/>, over a transport the
+    /// caller has opened (an in-memory pipe in tests, any stream through <see cref="FramedPipe.PipeOver"/>).</summary>
+    public static Task<ChatClient> ConnectAsync(IDuplexPipe transport, ChatClientOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(options);
+        return StartAsync(new ChatClient(transport, null, options), cancellationToken);
     }
 
     /// <summary>Registers a new account; on success the session key is established and chat may start.</summary>
@@ -86,20 +89,13 @@ public sealed partial class ChatClient : IAsyncDisposable
     public Task<AuthResponsePlaintext> LoginAsync(string email, string password, CancellationToken cancellationToken = default) =>
         AuthenticateAsync(new AuthRequestPlaintext { Op = AuthRequestPlaintext.Login, Email = email, Password = password }, cancellationToken);
 
-    /// <summary>Sends one message (logged in the transcript before it leaves).</summary>
-    public async Task SendAsync(string text, CancellationToken cancellationToken = default)
+    /// <summary>Sends one message (recorded in the transcript before it leaves).</summary>
+    /// <returns>False when the session has already ended (<see cref="Completion"/> says how); nothing was sent.</returns>
+    /// <exception cref="ArgumentException">The text is too long to send; the session goes on.</exception>
+    public async Task<bool> SendAsync(string text, CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var output = _protocol.SendText(text);
-            Record(output);
-            await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var output = await _connection.SendAsync(endpoint => endpoint.SendText(text), cancellationToken).ConfigureAwait(false);
+        return output?.Refused is { } refused ? throw new ArgumentException(refused.Message, nameof(text)) : output is not null;
     }
 
     /// <summary>Ends the session with receipts and waits for the server's; reports whether they matched.</summary>
@@ -107,20 +103,13 @@ public sealed partial class ChatClient : IAsyncDisposable
     {
         if (!_ended.Task.IsCompleted)
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var output = _protocol.EndSession();
-                Record(output);
-                await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
+                await _connection.SendAsync(endpoint => endpoint.EndSession(), cancellationToken).ConfigureAwait(false);
             }
             catch (IOException)
             {
                 // The read loop reports how the session ended.
-            }
-            finally
-            {
-                _gate.Release();
             }
         }
 
@@ -139,113 +128,143 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        _tcp.Dispose();
-        if (_reader is not null)
+        _connection.Abandon();
+        if (_run is not null)
         {
-            await _reader.ConfigureAwait(false);
+            await _run.ConfigureAwait(false);
         }
 
+        await _transport.Output.CompleteAsync().ConfigureAwait(false);
+        await _transport.Input.CompleteAsync().ConfigureAwait(false);
+        _socket?.Dispose();
         _transcript?.Dispose();
         _protocol.Dispose();
-        _lifetime.Dispose();
-        _gate.Dispose();
+    }
+
+    /// <inheritdoc/>
+    void IConnectionHandler.OnAccepted(ReceivedBatch batch)
+    {
+        foreach (var output in batch.Outputs)
+        {
+            if (output.AuthResponse is { Ok: true } response)
+            {
+                // Known before the chat DH completes, so the transcript header can name the user.
+                Username = response.Username;
+            }
+        }
+
+        if (batch.Established is { } established)
+        {
+            SessionId = Convert.ToHexStringLower(established.SessionId);
+            if (_options.TranscriptDirectory is { } directory)
+            {
+                _transcript = TranscriptWriter.Create(directory, TranscriptHeaders.For(_protocol, Username ?? "", _startedMs), keepPlaintext: true);
+                _connection.Recorder = _transcript;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    async ValueTask IConnectionHandler.OnReceivedAsync(ReceivedBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var output in batch.Outputs)
+        {
+            if (output.IsReadyForCredentials)
+            {
+                _ready.TrySetResult(true);
+            }
+
+            if (output.AuthResponse is { } response)
+            {
+                _answer.TrySetResult(response);
+            }
+
+            if (output.Established is not null)
+            {
+                _established.TrySetResult(true);
+            }
+
+            foreach (var m in output.Received)
+            {
+                var c = m.Content;
+                await _events.Writer.WriteAsync(new ChatMessageReceived(m.Message.Seqno, c.From, c.Text, c.Kind ?? ChatPlaintext.ChatKind,
+                    c.Ts ?? m.Message.Ts, c.Event, c.Users), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static TaskCompletionSource<T> NewSource<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static async Task<ChatClient> StartAsync(ChatClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client._connection.SendAsync(_ => client._protocol.Start(), cancellationToken).ConfigureAwait(false);
+            client._run = Task.Run(client.RunAsync, CancellationToken.None);
+            await client.AwaitServerAsync(client._ready.Task, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var end = await _connection.RunAsync(this, ConnectionTimeouts.None).ConfigureAwait(false);
+        var ended = end.Reason switch
+        {
+            EndReason.ReceiptsExchanged => new ChatEnded(true, null),
+            EndReason.PeerClosed => new ChatEnded(false, new ProtocolException(ProtocolErrorCode.ProtocolError, "the server closed the connection without a receipt")),
+            _ when end.Error is { } error => new ChatEnded(false, error),
+            _ => new ChatEnded(false, new ProtocolException(ProtocolErrorCode.ProtocolError, "the connection was lost")),
+        };
+        await _events.Writer.WriteAsync(ended).ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        _ended.TrySetResult(ended);
     }
 
     private async Task<AuthResponsePlaintext> AuthenticateAsync(AuthRequestPlaintext request, CancellationToken cancellationToken)
     {
-        await WriteAsync(_protocol.SubmitCredentials(request), cancellationToken).ConfigureAwait(false);
-        AuthResponsePlaintext? response = null;
-        await HandshakeUntilAsync(() => response is { Ok: false } || _protocol.Chat is not null, cancellationToken, e =>
+        var answer = _answer = NewSource<AuthResponsePlaintext>();
+        await _connection.SendAsync(_ => _protocol.SubmitCredentials(request), cancellationToken).ConfigureAwait(false);
+        var response = await AwaitServerAsync(answer.Task, cancellationToken).ConfigureAwait(false);
+        if (response.Ok)
         {
-            if (e is AuthResponseReceived r)
-            {
-                response = r.Response;
-
-                // Known before the chat DH completes, so the transcript header can name the user.
-                Username = r.Response.Ok ? r.Response.Username : Username;
-            }
-        }).ConfigureAwait(false);
-        if (response!.Ok)
-        {
-            _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
+            await AwaitServerAsync(_established.Task, cancellationToken).ConfigureAwait(false);
         }
 
         return response;
     }
 
-    private async Task HandshakeUntilAsync(Func<bool> done, CancellationToken cancellationToken, Action<ProtocolEvent>? observe = null)
+    /// <summary>Waits, within the handshake timeout, for the server's next answer; the connection ending first
+    /// (refusal, error, close) is thrown as the reason.</summary>
+    private async Task<T> AwaitServerAsync<T>(Task<T> answer, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.HandshakeTimeout);
-        while (!done())
-        {
-            byte[]? frame;
-            try
-            {
-                frame = await ReadFrameAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new ProtocolException(ProtocolErrorCode.Timeout, "the server did not answer in time");
-            }
-            catch (Exception e) when (e is IOException or SocketException)
-            {
-                // A reset is a lost connection like any other, not an exception type of its own for the caller.
-                throw new ProtocolException(ProtocolErrorCode.ProtocolError, "the connection was lost during the handshake");
-            }
-
-            if (frame is null)
-            {
-                throw new ProtocolException(ProtocolErrorCode.ProtocolError, "the server closed the connection during the handshake");
-            }
-
-            var output = await ReceiveAsync(frame, deadline.Token).ConfigureAwait(false);
-            foreach (var e in output.Events)
-            {
-                observe?.Invoke(e);
-                if (e is SessionEstablished established)
-                {
-                    SessionId = Convert.ToHexStringLower(established.SessionId);
-                    OpenTranscript();
-                }
-            }
-        }
-    }
-
-    private async Task WriteAsync(ProtocolOutput output, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _pipe.WriteAsync(output.Frames, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAny(answer, _connection.Completion).WaitAsync(deadline.Token).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            _gate.Release();
+            throw new ProtocolException(ProtocolErrorCode.Timeout, "the server did not answer in time");
         }
+
+        if (answer.IsCompleted)
+        {
+            return await answer.ConfigureAwait(false);
+        }
+
+        var end = await _connection.Completion.ConfigureAwait(false);
+        throw end switch
+        {
+            { Reason: EndReason.PeerClosed } => new ProtocolException(ProtocolErrorCode.ProtocolError, "the server closed the connection during the handshake"),
+            { Error: { } error } => error,
+            _ => new ProtocolException(ProtocolErrorCode.ProtocolError, "the connection was lost during the handshake"),
+        };
     }
-
-    private void OpenTranscript()
-    {
-        if (_options.TranscriptDirectory is null)
-        {
-            return;
-        }
-
-        _transcript = TranscriptWriter.Create(_options.TranscriptDirectory, new TranscriptHeader
-        {
-            Version = 1,
-            Side = "client",
-            SessionId = SessionId!,
-            ClientCert = _options.Identity.Pem,
-            ServerCert = _protocol.PeerCertificate!.ExportCertificatePem(),
-            Username = Username ?? "",
-            StartedMs = _startedMs,
-            Handshake = [.. _protocol.Transcript.Frames.Select(Convert.ToBase64String)],
-        });
-    }
-
-    /// <summary>Writes transcript lines (the client keeps plaintext, its owner's record) before anything is sent or shown.</summary>
-    private void Record(ProtocolOutput output) => _transcript?.Record(output, keepPlaintext: true);
 }

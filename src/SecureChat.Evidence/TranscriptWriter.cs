@@ -1,5 +1,6 @@
 using System.Globalization;
 using SecureChat.Protocol;
+using SecureChat.Protocol.Transport;
 
 namespace SecureChat.Evidence;
 
@@ -7,26 +8,30 @@ namespace SecureChat.Evidence;
 /// flushed to the disk before the message it records is acted on, so a crash loses at most the lines in
 /// flight and never corrupts an earlier one.</summary>
 /// <remarks>A busy session records several protocol steps per disk flush (group commit):
-/// <see cref="Record(IEnumerable{ProtocolOutput}, bool)"/> writes all their lines and makes them durable with one
+/// <see cref="Record(IReadOnlyList{ProtocolOutput})"/> writes all their lines and makes them durable with one
 /// fsync, which the caller does before it sends or shows anything those lines record.</remarks>
-public sealed class TranscriptWriter : IDisposable
+public sealed class TranscriptWriter : IEvidenceRecorder, IDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private readonly FileStream _stream;
     private readonly Lock _gate = new();
     private bool _staged;
 
-    private TranscriptWriter(string path, FileStream stream)
+    private TranscriptWriter(string path, FileStream stream, bool keepPlaintext)
     {
         Path = path;
         _stream = stream;
+        KeepsPlaintext = keepPlaintext;
     }
 
     /// <summary>The file being written.</summary>
     public string Path { get; }
 
+    /// <summary>Whether message plaintext is kept (always on a client, the owner's record; configurable on a server).</summary>
+    public bool KeepsPlaintext { get; }
+
     /// <summary>Creates <c>DIR/&lt;utc start&gt;-&lt;side&gt;-&lt;session id&gt;.jsonl</c> (mode 0600) and stages the header.</summary>
-    public static TranscriptWriter Create(string directory, TranscriptHeader header)
+    public static TranscriptWriter Create(string directory, TranscriptHeader header, bool keepPlaintext)
     {
         ArgumentNullException.ThrowIfNull(header);
         Directory.CreateDirectory(directory);
@@ -48,30 +53,26 @@ public sealed class TranscriptWriter : IDisposable
         // The header is staged, not flushed: it becomes durable with the session's first message or receipt line,
         // or when the session ends without any. Until then nothing it records has been acted on but the handshake
         // itself, and a session setup does not wait for a disk flush.
-        var writer = new TranscriptWriter(path, new FileStream(path, options));
+        var writer = new TranscriptWriter(path, new FileStream(path, options), keepPlaintext);
         writer.Write(header);
         return writer;
     }
 
     /// <summary>Writes a line for every message and receipt a protocol step produced, in order, and flushes them
     /// to the disk: call it before any frame of that step is sent or any message shown.</summary>
-    /// <param name="output">The step's output.</param>
-    /// <param name="keepPlaintext">Whether message plaintext is kept (always on a client; configurable on a server).</param>
-    public void Record(ProtocolOutput output, bool keepPlaintext) => Record([output], keepPlaintext);
+    public void Record(ProtocolOutput output) => Record([output]);
 
     /// <summary>Writes the lines of several protocol steps, in order, and flushes them with one fsync: call it before
     /// any frame of those steps is sent or any message shown.</summary>
-    /// <param name="outputs">The steps' outputs, in order.</param>
-    /// <param name="keepPlaintext">Whether message plaintext is kept.</param>
-    public void Record(IEnumerable<ProtocolOutput> outputs, bool keepPlaintext)
+    public void Record(IReadOnlyList<ProtocolOutput> steps)
     {
-        ArgumentNullException.ThrowIfNull(outputs);
-        foreach (var e in outputs.SelectMany(o => o.Events))
+        ArgumentNullException.ThrowIfNull(steps);
+        foreach (var e in steps.SelectMany(o => o.Events))
         {
             var record = e switch
             {
-                MessageSent m => TranscriptJson.ToLine(m.Direction, m.Message, keepPlaintext ? m.Plaintext : null),
-                MessageReceived m => TranscriptJson.ToLine(m.Direction, m.Message, keepPlaintext ? m.Plaintext : null),
+                MessageSent m => TranscriptJson.ToLine(m.Direction, m.Message, KeepsPlaintext ? m.Plaintext : null),
+                MessageReceived m => TranscriptJson.ToLine(m.Direction, m.Message, KeepsPlaintext ? m.Plaintext : null),
                 ReceiptSent r => TranscriptJson.ToLine(r.Receipt),
                 ReceiptReceived r => TranscriptJson.ToLine(r.Receipt),
                 _ => (TranscriptRecord?)null,

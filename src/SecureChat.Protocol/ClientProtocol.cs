@@ -48,7 +48,7 @@ public sealed class ClientProtocol : ProtocolEndpoint
             ClientCert = Identity.Pem,
             Nonce = Convert.ToBase64String(Settings.Entropy.GetBytes(NonceLength)),
         });
-        Transcript.Append(hello);
+        Handshake.Append(hello);
         _state = State.AwaitServerHello;
         var output = new ProtocolOutput();
         output.Frames.Add(hello);
@@ -76,48 +76,54 @@ public sealed class ClientProtocol : ProtocolEndpoint
         }
 
         var frame = MessageCodec.EncodeFrame(new AuthRequestMessage { Ct = Convert.ToBase64String(ct) });
-        Transcript.Append(frame);
+        Handshake.Append(frame);
         _state = State.AwaitAuthResponse;
         var output = new ProtocolOutput();
         output.Frames.Add(frame);
         return output;
     }
 
+    /// <inheritdoc/>
+    public override Side Side => Side.Client;
+
     private protected override ProtocolOutput ReceiveHandshake(WireMessage message, ReadOnlySpan<byte> frame)
     {
-        var output = new ProtocolOutput();
-        switch (_state, message)
+        var expected = _state switch
         {
-            case (State.AwaitServerHello, ServerHelloMessage hello):
+            State.AwaitServerHello => HandshakeGrammar.ServerHello,
+            State.AwaitDhServerAuth => HandshakeGrammar.DhServerAuth,
+            State.AwaitAuthResponse => HandshakeGrammar.AuthResponse,
+            State.AwaitDhServerChat => HandshakeGrammar.DhServerChat,
+            _ => null,
+        };
+        if (expected is null || !expected.Matches(message))
+        {
+            throw Unexpected(message, expected?.Name ?? (_state == State.NotStarted ? "nothing before hello" : "nothing until credentials are sent"));
+        }
+
+        var output = new ProtocolOutput();
+        switch (message)
+        {
+            case ServerHelloMessage hello:
                 AcceptPeerHello(hello.Version, hello.Nonce, hello.ServerCert, output);
-                Transcript.Append(frame);
+                Handshake.Append(frame);
                 SendDhClient(DhPhase.Auth, output);
                 _state = State.AwaitDhServerAuth;
                 break;
-            case (State.AwaitDhServerAuth, DhServerMessage dh) when dh.Phase == DhPhase.Auth:
-                var (z1, th1) = AcceptDhServer(dh, frame);
+            case AuthResponseMessage response:
+                OnAuthResponse(response, frame, output);
+                break;
+            case DhServerMessage dh when _state == State.AwaitDhServerAuth:
+                var (z1, th1) = AcceptDhServer(dh, DhPhase.Auth, frame);
                 AuthPhaseKeys = KeySchedule.DeriveAuthKeys(z1, th1);
                 CryptographicOperations.ZeroMemory(z1);
                 _state = State.ReadyForCredentials;
                 output.With(new ReadyForCredentials());
                 break;
-            case (State.AwaitAuthResponse, AuthResponseMessage response):
-                OnAuthResponse(response, frame, output);
-                break;
-            case (State.AwaitDhServerChat, DhServerMessage dh) when dh.Phase == DhPhase.Chat:
-                var (z2, th2) = AcceptDhServer(dh, frame);
+            case DhServerMessage dh:
+                var (z2, th2) = AcceptDhServer(dh, DhPhase.Chat, frame);
                 output.With(StartChat(z2, th2, Direction.ClientToServer));
                 break;
-            default:
-                throw Unexpected(message, _state switch
-                {
-                    State.NotStarted => "nothing before hello",
-                    State.AwaitServerHello => "server_hello",
-                    State.AwaitDhServerAuth => "dh_server (auth)",
-                    State.ReadyForCredentials => "nothing until credentials are sent",
-                    State.AwaitAuthResponse => "auth_response",
-                    _ => "dh_server (chat)",
-                });
         }
 
         return output;
@@ -131,7 +137,7 @@ public sealed class ClientProtocol : ProtocolEndpoint
             throw new ProtocolException(ProtocolErrorCode.DecryptFail, "auth response does not decrypt");
         }
 
-        Transcript.Append(frame);
+        Handshake.Append(frame);
         var decoded = MessageCodec.DecodeAuthResponse(plaintext);
         if (decoded.Code is not (AuthCodes.Ok or AuthCodes.UserExists or AuthCodes.InvalidCredentials or AuthCodes.InvalidInput or AuthCodes.RateLimited)
             || decoded.Ok != (decoded.Code == AuthCodes.Ok))
@@ -151,21 +157,21 @@ public sealed class ClientProtocol : ProtocolEndpoint
         }
     }
 
-    private void SendDhClient(string phase, ProtocolOutput output)
+    private void SendDhClient(DhPhase phase, ProtocolOutput output)
     {
         _ownShare = DhKeyPair.Generate(Settings.PreferredGroup, Settings.Entropy);
         var group = Settings.PreferredGroup.Name;
         var sig = Identity.SigningKey.Sign(
             DhSignatures.ClientContext(phase),
-            DhSignatures.ClientContent(Transcript.CurrentHash, group, _ownShare.PublicValue));
+            DhSignatures.ClientContent(Handshake.CurrentHash, group, _ownShare.PublicValue));
         var frame = MessageCodec.EncodeFrame(new DhClientMessage
         {
-            Phase = phase,
+            Phase = phase.ToWire(),
             Group = group,
             A = Convert.ToBase64String(_ownShare.PublicValue),
             Sig = Convert.ToBase64String(sig),
         });
-        Transcript.Append(frame);
+        Handshake.Append(frame);
         output.Frames.Add(frame);
     }
 
@@ -183,7 +189,7 @@ public sealed class ClientProtocol : ProtocolEndpoint
     }
 
     /// <summary>Checks a signed <c>dh_server</c> before its value is used; returns Z and TH(dh_server).</summary>
-    private (byte[] Z, byte[] Th) AcceptDhServer(DhServerMessage dh, ReadOnlySpan<byte> frame)
+    private (byte[] Z, byte[] Th) AcceptDhServer(DhServerMessage dh, DhPhase phase, ReadOnlySpan<byte> frame)
     {
         // The share is used once: it is wiped whether the server's answer is accepted or refused.
         using var own = _ownShare!;
@@ -195,12 +201,12 @@ public sealed class ClientProtocol : ProtocolEndpoint
 
         var b = WireBytes.FromBase64(dh.B, "B");
         var sig = WireBytes.FromBase64(dh.Sig, "sig");
-        if (!DhSignatures.VerifyServer(RequirePeerKey(), dh.Phase, Transcript.CurrentHash, b, sig))
+        if (!DhSignatures.VerifyServer(RequirePeerKey(), phase, Handshake.CurrentHash, b, sig))
         {
-            throw new ProtocolException(ProtocolErrorCode.SigFail, $"server DH signature ({dh.Phase}) does not verify");
+            throw new ProtocolException(ProtocolErrorCode.SigFail, $"server DH signature ({phase.ToWire()}) does not verify");
         }
 
         var z = Agree(own, b);
-        return (z, Transcript.Append(frame));
+        return (z, Handshake.Append(frame));
     }
 }

@@ -48,7 +48,7 @@ public static class Labels
     public const string Commit = "securechat/1 commit";
 
     /// <summary>Prefix of each direction's transcript chain seed.</summary>
-    public const string TranscriptChainSeed = "securechat/1 transcript ";
+    public const string MessageChainsSeed = "securechat/1 transcript ";
 
     /// <summary>Returns <c>ascii(label) || 0x00 || suffix</c>, the shape of every labelled input.</summary>
     public static byte[] WithZeroAndSuffix(string label, ReadOnlySpan<byte> suffix)

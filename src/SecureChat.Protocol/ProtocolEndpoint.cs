@@ -25,8 +25,8 @@ public abstract class ProtocolEndpoint : IDisposable
         Settings = settings ?? throw new ArgumentNullException(nameof(settings));
     }
 
-    /// <summary>The handshake frames and running hash.</summary>
-    public HandshakeTranscript Transcript { get; } = new();
+    /// <summary>The handshake frames and their running hash (TH).</summary>
+    public HandshakeHash Handshake { get; } = new();
 
     /// <summary>The peer's certificate once accepted; owned by this endpoint and disposed with it.</summary>
     public X509Certificate2? PeerCertificate { get; private set; }
@@ -105,8 +105,18 @@ public abstract class ProtocolEndpoint : IDisposable
         }
     }
 
-    /// <summary>Seals and returns one chat message.</summary>
-    public ProtocolOutput Send(ChatPlaintext content)
+    /// <summary>Which end this state machine plays.</summary>
+    public abstract Side Side { get; }
+
+    /// <summary>True while chat messages may be sent: k_chat is established and this side's receipt has not gone.</summary>
+    public bool CanSendMessages => Chat is not null && !_receiptSent && !IsClosed;
+
+    /// <summary>This side's certificate, PEM, as sent in its hello.</summary>
+    public string LocalCertificatePem => Identity.Pem;
+
+    /// <summary>Seals one chat message (the protocol draws its commitment randomness); a message that cannot be
+    /// sent comes back as <see cref="ProtocolOutput.Refused"/> with no frame, and the session goes on.</summary>
+    public ProtocolOutput Send(OutgoingChat content)
     {
         var chat = RequireChat();
         if (_receiptSent)
@@ -114,14 +124,19 @@ public abstract class ProtocolEndpoint : IDisposable
             throw new InvalidOperationException("No message may follow this side's receipt.");
         }
 
-        var sent = chat.Seal(content);
+        var sealedMessage = chat.Seal(content);
+        if (sealedMessage.Sent is not { } sent)
+        {
+            return new ProtocolOutput().With(new MessageRefused(sealedMessage.Refusal, sealedMessage.Reason!));
+        }
+
         var output = new ProtocolOutput().With(sent);
         output.Frames.Add(MessageCodec.EncodeFrame(sent.Message));
         return output;
     }
 
-    /// <summary>Seals a text message with fresh commitment randomness.</summary>
-    public ProtocolOutput SendText(string text) => Send(RequireChat().NewPlaintext(text));
+    /// <summary>Seals a text message.</summary>
+    public ProtocolOutput SendText(string text) => Send(new OutgoingChat(text));
 
     /// <summary>Ends the session by sending this side's receipt; the peer answers with its own.</summary>
     public ProtocolOutput EndSession()
@@ -156,7 +171,7 @@ public abstract class ProtocolEndpoint : IDisposable
             Chat?.Dispose();
             PeerKey?.Dispose();
             PeerCertificate?.Dispose();
-            Transcript.Dispose();
+            Handshake.Dispose();
         }
     }
 

@@ -12,11 +12,46 @@ public sealed class ProtocolOutput
     /// <summary>What happened, in order.</summary>
     public List<ProtocolEvent> Events { get; } = [];
 
+    /// <summary>k_chat was established by this step.</summary>
+    public SessionEstablished? Established => Find<SessionEstablished>();
+
+    /// <summary>Server: the register/login request that awaits the host's decision.</summary>
+    public AuthRequestPlaintext? AuthRequest => Find<AuthRequestReceived>()?.Request;
+
+    /// <summary>Client: the server's answer to a register/login request.</summary>
+    public AuthResponsePlaintext? AuthResponse => Find<AuthResponseReceived>()?.Response;
+
+    /// <summary>Client: k_auth is established and credentials may be sent.</summary>
+    public bool IsReadyForCredentials => Find<ReadyForCredentials>() is not null;
+
+    /// <summary>The messages that passed every check, in order.</summary>
+    public IEnumerable<MessageReceived> Received => Events.OfType<MessageReceived>();
+
+    /// <summary>Both receipts were exchanged: the session is over.</summary>
+    public bool Ended => Find<SessionEnded>() is not null;
+
+    /// <summary>The message the host asked to send was refused (nothing to send, no seqno used).</summary>
+    public MessageRefused? Refused => Find<MessageRefused>();
+
     /// <summary>Adds an event and returns this output.</summary>
     public ProtocolOutput With(ProtocolEvent protocolEvent)
     {
         Events.Add(protocolEvent);
         return this;
+    }
+
+    private T? Find<T>()
+        where T : ProtocolEvent
+    {
+        foreach (var e in Events)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 }
 
@@ -29,6 +64,15 @@ public sealed record ReceivedBatch(IReadOnlyList<ProtocolOutput> Outputs, Protoc
 
     /// <summary>Every event, in order.</summary>
     public IEnumerable<ProtocolEvent> Events => Outputs.SelectMany(o => o.Events);
+
+    /// <summary>The messages that passed every check, in order.</summary>
+    public IEnumerable<MessageReceived> Received => Outputs.SelectMany(o => o.Received);
+
+    /// <summary>k_chat was established by one of these frames.</summary>
+    public SessionEstablished? Established => Outputs.Select(o => o.Established).FirstOrDefault(e => e is not null);
+
+    /// <summary>Both receipts were exchanged: the session is over.</summary>
+    public bool Ended => Outputs.Any(o => o.Ended);
 }
 
 /// <summary>Something a state machine tells its host.</summary>
@@ -54,6 +98,21 @@ public sealed record MessageSent(Direction Direction, ChatMessage Message, byte[
 
 /// <summary>A message passed every check of §4.5 (log it, then deliver it).</summary>
 public sealed record MessageReceived(Direction Direction, ChatMessage Message, byte[] Plaintext, ChatPlaintext Content) : ProtocolEvent;
+
+/// <summary>A message the host asked to send was refused; the session goes on.</summary>
+/// <param name="Reason">Why.</param>
+/// <param name="Message">A sentence for the user.</param>
+public sealed record MessageRefused(SendRefusal Reason, string Message) : ProtocolEvent;
+
+/// <summary>What <c>ChatSession.Seal</c> made: the sealed message, or why it refused.</summary>
+/// <param name="Sent">The sealed message, or null when refused.</param>
+/// <param name="Refusal">Why it was refused, or <see cref="SendRefusal.None"/>.</param>
+/// <param name="Reason">A sentence for the user when refused.</param>
+public readonly record struct SealResult(MessageSent? Sent, SendRefusal Refusal, string? Reason)
+{
+    /// <summary>A refusal.</summary>
+    public static SealResult Refused(SendRefusal refusal, string reason) => new(null, refusal, reason);
+}
 
 /// <summary>This side's receipt was made and is about to be sent.</summary>
 public sealed record ReceiptSent(ReceiptMessage Receipt) : ProtocolEvent;

@@ -49,7 +49,7 @@ public sealed class ServerProtocol : ProtocolEndpoint
         var plaintext = MessageCodec.Encode(response with { Username = response.Username ?? "", Message = response.Message ?? "" });
         var ct = AuthCipher.Seal(AuthPhaseKeys!.ServerToClient, Direction.ServerToClient, ++_authResponsesSent, plaintext);
         var frame = MessageCodec.EncodeFrame(new AuthResponseMessage { Ct = Convert.ToBase64String(ct) });
-        Transcript.Append(frame);
+        Handshake.Append(frame);
         var output = new ProtocolOutput();
         output.Frames.Add(frame);
         if (response.Ok)
@@ -71,32 +71,39 @@ public sealed class ServerProtocol : ProtocolEndpoint
         return output;
     }
 
+    /// <inheritdoc/>
+    public override Side Side => Side.Server;
+
     private protected override ProtocolOutput ReceiveHandshake(WireMessage message, ReadOnlySpan<byte> frame)
     {
-        var output = new ProtocolOutput();
-        switch (_state, message)
+        var expected = _state switch
         {
-            case (State.AwaitHello, HelloMessage hello):
+            State.AwaitHello => HandshakeGrammar.Hello,
+            State.AwaitDhClientAuth => HandshakeGrammar.DhClientAuth,
+            State.AwaitAuthRequest => HandshakeGrammar.AuthRequest,
+            State.AwaitDhClientChat => HandshakeGrammar.DhClientChat,
+            _ => null,
+        };
+        if (expected is null || !expected.Matches(message))
+        {
+            throw Unexpected(message, expected?.Name ?? "nothing until the auth response");
+        }
+
+        var output = new ProtocolOutput();
+        switch (message)
+        {
+            case HelloMessage hello:
                 OnHello(hello, frame, output);
                 break;
-            case (State.AwaitDhClientAuth, DhClientMessage dh) when dh.Phase == DhPhase.Auth:
-                OnDhClientAuth(dh, frame, output);
-                break;
-            case (State.AwaitAuthRequest, AuthRequestMessage request):
+            case AuthRequestMessage request:
                 OnAuthRequest(request, frame, output);
                 break;
-            case (State.AwaitDhClientChat, DhClientMessage dh) when dh.Phase == DhPhase.Chat:
+            case DhClientMessage dh when _state == State.AwaitDhClientAuth:
+                OnDhClientAuth(dh, frame, output);
+                break;
+            case DhClientMessage dh:
                 OnDhClientChat(dh, frame, output);
                 break;
-            default:
-                throw Unexpected(message, _state switch
-                {
-                    State.AwaitHello => "hello",
-                    State.AwaitDhClientAuth => "dh_client (auth)",
-                    State.AwaitAuthRequest => "auth_request",
-                    State.AwaitAuthDecision => "nothing until the auth response",
-                    _ => "dh_client (chat)",
-                });
         }
 
         return output;
@@ -105,21 +112,21 @@ public sealed class ServerProtocol : ProtocolEndpoint
     private void OnHello(HelloMessage hello, ReadOnlySpan<byte> frame, ProtocolOutput output)
     {
         AcceptPeerHello(hello.Version, hello.Nonce, hello.ClientCert, output);
-        Transcript.Append(frame);
+        Handshake.Append(frame);
         var serverHello = MessageCodec.EncodeFrame(new ServerHelloMessage
         {
             Version = 1,
             ServerCert = Identity.Pem,
             Nonce = Convert.ToBase64String(Settings.Entropy.GetBytes(NonceLength)),
         });
-        Transcript.Append(serverHello);
+        Handshake.Append(serverHello);
         output.Frames.Add(serverHello);
         _state = State.AwaitDhClientAuth;
     }
 
     private void OnDhClientAuth(DhClientMessage dh, ReadOnlySpan<byte> frame, ProtocolOutput output)
     {
-        var (z, th1) = RespondToDhClient(dh, frame, output);
+        var (z, th1) = RespondToDhClient(dh, DhPhase.Auth, frame, output);
         AuthPhaseKeys = KeySchedule.DeriveAuthKeys(z, th1);
         CryptographicOperations.ZeroMemory(z);
         _state = State.AwaitAuthRequest;
@@ -133,7 +140,7 @@ public sealed class ServerProtocol : ProtocolEndpoint
             throw new ProtocolException(ProtocolErrorCode.DecryptFail, "auth request does not decrypt");
         }
 
-        Transcript.Append(frame);
+        Handshake.Append(frame);
         try
         {
             var decoded = MessageCodec.DecodeAuthRequest(plaintext);
@@ -153,34 +160,34 @@ public sealed class ServerProtocol : ProtocolEndpoint
 
     private void OnDhClientChat(DhClientMessage dh, ReadOnlySpan<byte> frame, ProtocolOutput output)
     {
-        var (z2, th2) = RespondToDhClient(dh, frame, output);
+        var (z2, th2) = RespondToDhClient(dh, DhPhase.Chat, frame, output);
         output.With(StartChat(z2, th2, Direction.ServerToClient));
     }
 
     /// <summary>Checks a signed <c>dh_client</c> and answers with a signed <c>dh_server</c>; returns Z and TH(dh_server).</summary>
-    private (byte[] Z, byte[] Th) RespondToDhClient(DhClientMessage dh, ReadOnlySpan<byte> frame, ProtocolOutput output)
+    private (byte[] Z, byte[] Th) RespondToDhClient(DhClientMessage dh, DhPhase phase, ReadOnlySpan<byte> frame, ProtocolOutput output)
     {
         var group = RequireGroup(dh.Group, Settings.AcceptedGroups);
         var a = WireBytes.FromBase64(dh.A, "A");
         var sig = WireBytes.FromBase64(dh.Sig, "sig");
-        var signedHash = Transcript.CurrentHash;
-        var thBefore = Transcript.Append(frame);
-        if (!DhSignatures.VerifyClient(RequirePeerKey(), dh.Phase, signedHash, dh.Group, a, sig))
+        var signedHash = Handshake.CurrentHash;
+        var thBefore = Handshake.Append(frame);
+        if (!DhSignatures.VerifyClient(RequirePeerKey(), phase, signedHash, dh.Group, a, sig))
         {
-            throw new ProtocolException(ProtocolErrorCode.SigFail, $"client DH signature ({dh.Phase}) does not verify");
+            throw new ProtocolException(ProtocolErrorCode.SigFail, $"client DH signature ({phase.ToWire()}) does not verify");
         }
 
         using var own = DhKeyPair.Generate(group, Settings.Entropy);
         var z = Agree(own, a);
-        var serverSig = Identity.SigningKey.Sign(DhSignatures.ServerContext(dh.Phase), DhSignatures.ServerContent(thBefore, own.PublicValue));
+        var serverSig = Identity.SigningKey.Sign(DhSignatures.ServerContext(phase), DhSignatures.ServerContent(thBefore, own.PublicValue));
         var reply = MessageCodec.EncodeFrame(new DhServerMessage
         {
-            Phase = dh.Phase,
+            Phase = phase.ToWire(),
             Group = group.Name,
             B = Convert.ToBase64String(own.PublicValue),
             Sig = Convert.ToBase64String(serverSig),
         });
-        var th = Transcript.Append(reply);
+        var th = Handshake.Append(reply);
         output.Frames.Add(reply);
         return (z, th);
     }

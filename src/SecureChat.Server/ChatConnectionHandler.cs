@@ -4,7 +4,8 @@ using SecureChat.Protocol.Transport;
 
 namespace SecureChat.Server;
 
-/// <summary>Kestrel's entry point for each accepted TCP connection.</summary>
+/// <summary>Kestrel's entry point for each accepted TCP connection: an adapter from Kestrel's connection to a
+/// <see cref="ServerSession"/> over its transport.</summary>
 public sealed class ChatConnectionHandler(ServerRuntime runtime) : ConnectionHandler
 {
     /// <inheritdoc/>
@@ -13,13 +14,13 @@ public sealed class ChatConnectionHandler(ServerRuntime runtime) : ConnectionHan
         ArgumentNullException.ThrowIfNull(connection);
         if (runtime.IsStopping || !runtime.TryAddConnection())
         {
-            await RefuseAsync(connection).ConfigureAwait(false);
+            await ProtocolConnection.RefuseAsync(connection.Transport, ProtocolErrorCode.ServerBusy, "the server is at its connection limit; try again later").ConfigureAwait(false);
             return;
         }
 
         try
         {
-            var session = new ServerSession(connection, runtime);
+            var session = new ServerSession(connection.Transport, runtime, connection.ConnectionId, connection.RemoteEndPoint);
             await using (session.ConfigureAwait(false))
             {
                 await session.RunAsync().ConfigureAwait(false);
@@ -28,22 +29,6 @@ public sealed class ChatConnectionHandler(ServerRuntime runtime) : ConnectionHan
         finally
         {
             runtime.RemoveConnection();
-        }
-    }
-
-    private static async Task RefuseAsync(ConnectionContext connection)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            var frame = ProtocolEndpoint.ErrorFrame(ProtocolErrorCode.ServerBusy, "the server is at its connection limit; try again later");
-            var pipe = new FramedPipe(connection.Transport);
-            await pipe.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
-            await pipe.DiscardInputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
-        {
-            connection.Abort();
         }
     }
 }

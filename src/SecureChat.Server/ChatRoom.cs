@@ -21,7 +21,7 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
     {
         ArgumentNullException.ThrowIfNull(session);
         _members.TryAdd(session, 0);
-        Notify(session, $"{session.Username} joined", "join");
+        Notify(session, $"{session.Username} joined", PresenceEvent.Join);
         if (presenceNoticeLimit <= 0)
         {
             return;
@@ -30,11 +30,11 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         if (_members.Count <= presenceNoticeLimit)
         {
             var online = Usernames;
-            session.EnqueueNotice(new OutgoingMessage($"online: {string.Join(", ", online)}", null, ChatPlaintext.SystemKind, null, "roster", online));
+            session.Post(new OutgoingChat($"online: {string.Join(", ", online)}", Kind: ChatPlaintext.SystemKind, Presence: PresenceEvent.Roster, Users: online));
         }
         else
         {
-            session.EnqueueNotice(new OutgoingMessage($"online: {_members.Count} users", null, ChatPlaintext.SystemKind, null, "roster"));
+            session.Post(new OutgoingChat($"online: {_members.Count} users", Kind: ChatPlaintext.SystemKind, Presence: PresenceEvent.Roster));
         }
     }
 
@@ -44,7 +44,7 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         ArgumentNullException.ThrowIfNull(session);
         if (_members.TryRemove(session, out _))
         {
-            Notify(session, $"{session.Username} left", "leave");
+            Notify(session, $"{session.Username} left", PresenceEvent.Leave);
         }
     }
 
@@ -53,7 +53,7 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
     public async Task RelayAsync(ServerSession sender, string text, long originalTs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sender);
-        var message = new OutgoingMessage(text, sender.Username, ChatPlaintext.ChatKind, originalTs);
+        var message = new OutgoingChat(text, sender.Username, ChatPlaintext.ChatKind, originalTs);
         foreach (var member in _members.Keys)
         {
             if (!ReferenceEquals(member, sender))
@@ -68,7 +68,7 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
 
     /// <remarks>Every notice costs one signature per recipient, so a large room would spend quadratic work on
     /// presence alone: beyond the limit, joins and leaves are not announced.</remarks>
-    private void Notify(ServerSession subject, string text, string eventName)
+    private void Notify(ServerSession subject, string text, PresenceEvent presence)
     {
         if (_members.Count > presenceNoticeLimit)
         {
@@ -79,17 +79,8 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         {
             if (!ReferenceEquals(member, subject))
             {
-                member.EnqueueNotice(new OutgoingMessage(text, null, ChatPlaintext.SystemKind, null, eventName, [subject.Username]));
+                member.Post(new OutgoingChat(text, Kind: ChatPlaintext.SystemKind, Presence: presence, Users: [subject.Username]));
             }
         }
     }
 }
-
-/// <summary>A message waiting in a session's send queue.</summary>
-/// <param name="Text">Message text.</param>
-/// <param name="From">Original author, or null for a server notice.</param>
-/// <param name="Kind"><c>chat</c> or <c>system</c>.</param>
-/// <param name="OriginalTs">The author's timestamp for relayed messages.</param>
-/// <param name="Event">For notices: <c>join</c>, <c>leave</c> or <c>roster</c>.</param>
-/// <param name="Users">For a roster notice: who is online.</param>
-public sealed record OutgoingMessage(string Text, string? From, string Kind, long? OriginalTs, string? Event = null, IReadOnlyList<string>? Users = null);

@@ -57,9 +57,14 @@ public sealed class SecureChatServer : IAsyncDisposable
         TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _ = options.IdentityMode; // validates the setting before anything starts
+        if (options.Validate() is [var first, ..])
+        {
+            throw new ArgumentException(first);
+        }
+
         var endPoint = ParseEndPoint(options.Listen);
-        var pki = ServerPki.Load(options);
+        var clock = time ?? TimeProvider.System;
+        var pki = ServerPki.Load(options, clock.GetUtcNow());
         var store = UserStoreFactory.Create(options.Db);
         await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(options.Transcripts);
@@ -74,26 +79,17 @@ public sealed class SecureChatServer : IAsyncDisposable
         // Kestrel's start-up lines speak of "http://" addresses, which this raw TCP protocol is not.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
-        var clock = time ?? TimeProvider.System;
         var credentials = new CredentialService(store, options.Argon2, timeProvider: clock);
         builder.Services.AddSingleton(sp => new ServerRuntime(options, pki, credentials, sp.GetRequiredService<ILoggerFactory>(), clock));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ReceiptWaitSeconds + 10));
+        builder.Services.AddHostedService<SessionShutdown>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(endPoint, listen => listen.UseConnectionHandler<ChatConnectionHandler>());
         });
         var app = builder.Build();
-        var runtime = app.Services.GetRequiredService<ServerRuntime>();
-
-        // ApplicationStopping runs before Kestrel stops accepting and closing connections, so every open
-        // session still has its socket when it sends its receipt and waits for the client's.
-        app.Lifetime.ApplicationStopping.Register(() =>
-        {
-            runtime.IsStopping = true;
-            runtime.Room.EndAllAsync().Wait(TimeSpan.FromSeconds(options.ReceiptWaitSeconds + 2));
-        });
-        return new SecureChatServer(app, runtime, store);
+        return new SecureChatServer(app, app.Services.GetRequiredService<ServerRuntime>(), store);
     }
 
     /// <summary>Starts listening.</summary>

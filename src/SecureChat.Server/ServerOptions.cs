@@ -16,9 +16,6 @@ public enum IdentityMode
 /// <c>SECURECHAT_…</c> environment variables and an optional JSON file all feed it).</summary>
 public sealed class ServerOptions
 {
-    /// <summary>The configuration section name.</summary>
-    public const string Section = "SecureChat";
-
     /// <summary>Address and port to listen on; port 0 picks a free one.</summary>
     public string Listen { get; set; } = "127.0.0.1:7443";
 
@@ -31,7 +28,8 @@ public sealed class ServerOptions
     /// <summary>Folder for one transcript file per session.</summary>
     public string Transcripts { get; set; } = "./data/transcripts";
 
-    /// <summary>Name the server certificate is issued for (informational; clients check it).</summary>
+    /// <summary>Name the server certificate must be issued for: clients check it, and the server refuses to start
+    /// with a certificate that is not valid for it.</summary>
     public string ServerName { get; set; } = "server.local";
 
     /// <summary>Name required in client certificates in shared identity mode.</summary>
@@ -63,9 +61,6 @@ public sealed class ServerOptions
     /// 0 turns presence notices, including the roster sent on joining, off.</summary>
     public int PresenceNoticeLimit { get; set; } = 100;
 
-    /// <summary>Largest frame body accepted (MAX_FRAME).</summary>
-    public int MaxFrameBytes { get; set; } = 65536;
-
     /// <summary>Largest accepted |ts − now| of a message, in seconds.</summary>
     public double MaxClockSkewSeconds { get; set; } = 300;
 
@@ -84,14 +79,57 @@ public sealed class ServerOptions
     /// <summary>Argon2id lanes.</summary>
     public int Argon2Parallelism { get; set; } = Argon2Parameters.Default.Parallelism;
 
-    /// <summary>The parsed identity mode.</summary>
-    public IdentityMode IdentityMode => Identity.Trim().ToUpperInvariant() switch
-    {
-        "SHARED" => IdentityMode.Shared,
-        "PER-USER" or "PERUSER" or "PER_USER" => IdentityMode.PerUser,
-        _ => throw new InvalidOperationException($"--identity must be 'shared' or 'per-user', not '{Identity}'."),
-    };
+    /// <summary>The parsed identity mode (<see cref="Validate"/> has refused any other spelling at start-up).</summary>
+    public IdentityMode IdentityMode => ParseIdentity(Identity) ?? IdentityMode.Shared;
 
     /// <summary>The Argon2id parameters in force.</summary>
     public Argon2Parameters Argon2 => new(Argon2MemoryKiB, Argon2Iterations, Argon2Parallelism);
+
+    /// <summary>Checks every setting at start-up and returns one sentence per problem (empty when all are usable).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (ParseIdentity(Identity) is null)
+        {
+            problems.Add($"--identity must be 'shared' or 'per-user', not '{Identity}'.");
+        }
+
+        Positive(problems, nameof(HandshakeTimeoutSeconds), HandshakeTimeoutSeconds);
+        Positive(problems, nameof(IdleTimeoutMinutes), IdleTimeoutMinutes);
+        Positive(problems, nameof(MaxConnections), MaxConnections);
+        Positive(problems, nameof(SendQueueCapacity), SendQueueCapacity);
+        Positive(problems, nameof(StallThresholdSeconds), StallThresholdSeconds);
+        Positive(problems, nameof(SlowReaderTimeoutSeconds), SlowReaderTimeoutSeconds);
+        Positive(problems, nameof(MaxClockSkewSeconds), MaxClockSkewSeconds);
+        Positive(problems, nameof(ReceiptWaitSeconds), ReceiptWaitSeconds);
+        if (PresenceNoticeLimit < 0)
+        {
+            problems.Add($"{nameof(PresenceNoticeLimit)} must be 0 or more, not {PresenceNoticeLimit}.");
+        }
+
+        foreach (var (name, value) in new[] { (nameof(Listen), Listen), (nameof(Pki), Pki), (nameof(Db), Db), (nameof(Transcripts), Transcripts), (nameof(ServerName), ServerName), (nameof(ClientName), ClientName) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                problems.Add($"{name} must not be empty.");
+            }
+        }
+
+        return problems;
+    }
+
+    private static IdentityMode? ParseIdentity(string? text) => text?.Trim().ToUpperInvariant() switch
+    {
+        "SHARED" => IdentityMode.Shared,
+        "PER-USER" or "PERUSER" or "PER_USER" => IdentityMode.PerUser,
+        _ => null,
+    };
+
+    private static void Positive(List<string> problems, string name, double value)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            problems.Add($"{name} must be a positive number, not {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+    }
 }

@@ -1,59 +1,47 @@
-using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
-using Microsoft.AspNetCore.Connections;
+using System.IO.Pipelines;
+using System.Net;
+using SecureChat.Accounts;
 using SecureChat.Evidence;
+using SecureChat.Pki;
 using SecureChat.Protocol;
+using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Transport;
 
 namespace SecureChat.Server;
 
-/// <summary>One client connection: drives a <see cref="ServerProtocol"/> over the connection's pipe, writes the
-/// session's transcript, and relays messages through the <see cref="ChatRoom"/>.</summary>
-/// <remarks>All protocol state, transcript writes and socket writes happen under one gate, so the reader loop,
-/// the writer loop and shutdown never interleave a seqno, a transcript line or a frame.</remarks>
-public sealed partial class ServerSession : IAsyncDisposable
+/// <summary>One client connection on the server: decides register/login, keeps the session's transcript and takes
+/// part in the room. The connection driver (<see cref="ProtocolConnection"/>) does the reading, recording and
+/// writing; the outbox (<see cref="SessionOutbox"/>) sends what others relay to this user.</summary>
+/// <remarks>Runs over any <see cref="IDuplexPipe"/>: Kestrel's transport in production, an in-memory pipe in tests.</remarks>
+public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
 {
-    /// <summary>Most frames handled per transcript flush: enough to amortise the fsync under load, few enough
-    /// that one busy sender cannot hold the session's gate for long.</summary>
-    private const int MaxBatch = 64;
-
-    private readonly ConnectionContext _connection;
     private readonly ServerRuntime _runtime;
-    private readonly FramedPipe _pipe;
     private readonly ServerProtocol _protocol;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Channel<OutgoingMessage> _outbox;
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ProtocolConnection _connection;
+    private readonly SessionOutbox _outbox;
     private readonly ILogger _log;
+    private readonly string _connectionId;
+    private readonly EndPoint? _remote;
     private readonly long _startedMs;
     private TranscriptWriter? _transcript;
     private Task? _writer;
-    private long _flushStartedTimestamp;
-    private volatile StopReason _stopReason;
 
     /// <summary>Prepares a session for an accepted connection.</summary>
-    public ServerSession(ConnectionContext connection, ServerRuntime runtime)
+    /// <param name="transport">The connection's bytes.</param>
+    /// <param name="runtime">What all sessions share.</param>
+    /// <param name="connectionId">The transport's id for this connection, for logs.</param>
+    /// <param name="remote">The peer's address, for logs and login throttling; null when unknown.</param>
+    public ServerSession(IDuplexPipe transport, ServerRuntime runtime, string connectionId, EndPoint? remote)
     {
-        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
         _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
-        _pipe = new FramedPipe(connection.Transport, runtime.Options.MaxFrameBytes);
         _protocol = new ServerProtocol(runtime.Pki.Identity, runtime.Pki.ClientValidator, runtime.ProtocolSettings);
-        _outbox = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(runtime.Options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _connection = new ProtocolConnection(transport, _protocol);
         _log = runtime.LoggerFactory.CreateLogger<ServerSession>();
+        _connectionId = connectionId ?? throw new ArgumentNullException(nameof(connectionId));
+        _outbox = new SessionOutbox(_connection, runtime.Options, () => Log.Overflow(_log, _connectionId, Username),
+            from => Log.RelayTooLarge(_log, _connectionId, Username, from));
+        _remote = remote;
         _startedMs = runtime.ProtocolSettings.NowMs;
-    }
-
-    private enum StopReason
-    {
-        None,
-        Ending,
-        Overflow,
-        Idle,
     }
 
     /// <summary>The logged-in user's name (empty before login).</summary>
@@ -62,67 +50,74 @@ public sealed partial class ServerSession : IAsyncDisposable
     /// <summary>Path of this session's transcript, once the chat key is established.</summary>
     public string? TranscriptPath => _transcript?.Path;
 
+    /// <summary>How the session ended, once it has.</summary>
+    public Task<ConnectionEnd> Completion => _connection.Completion;
+
+    private string Remote => _remote?.ToString() ?? "unknown";
+
+    private IPAddress? RemoteAddress => (_remote as IPEndPoint)?.Address;
+
     /// <summary>Runs the connection to its end; never throws for anything the peer does.</summary>
-    public async Task RunAsync()
+    public async Task<ConnectionEnd> RunAsync()
     {
-        LogAccepted(_connection.ConnectionId, _connection.RemoteEndPoint?.ToString());
+        Log.Accepted(_log, _connectionId, Remote);
+        var timeouts = new ConnectionTimeouts(
+            TimeSpan.FromSeconds(_runtime.Options.HandshakeTimeoutSeconds),
+            TimeSpan.FromMinutes(_runtime.Options.IdleTimeoutMinutes));
+        ConnectionEnd end;
         try
         {
-            if (!await HandshakeAsync().ConfigureAwait(false))
-            {
-                return;
-            }
-
-            _writer = WriteLoopAsync();
-            await ReadLoopAsync().ConfigureAwait(false);
-        }
-        catch (ProtocolException e)
-        {
-            await FailAsync(e).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-        {
-            await OnStoppedAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException or ObjectDisposedException)
-        {
-            LogConnectionLost(_connection.ConnectionId, e.GetType().Name);
+            end = await _connection.RunAsync(this, timeouts).ConfigureAwait(false);
         }
         finally
         {
             _runtime.Room.Leave(this);
-            _outbox.Writer.TryComplete();
-            await StopWriterAsync().ConfigureAwait(false);
-
-            // A receipt sent at shutdown may still hold the gate; it must finish before the transcript and keys are
-            // disposed. The gate is never released again: every later wait on it gives up (the lifetime is cancelled).
-            await _gate.WaitAsync().ConfigureAwait(false);
-
-            LogClosed(_connection.ConnectionId, Username, _protocol.Chat?.LastReceived ?? 0, _protocol.Chat?.LastSent ?? 0);
-            _finished.TrySetResult();
+            _outbox.Complete();
+            if (_writer is not null)
+            {
+                await _writer.ConfigureAwait(false);
+            }
         }
+
+        LogEnd(end);
+        Log.Closed(_log, _connectionId, Username, _protocol.Chat?.LastReceived ?? 0, _protocol.Chat?.LastSent ?? 0);
+        return end;
     }
 
     /// <summary>Ends the session with receipts (shutdown), waiting a bounded time for the client's receipt.</summary>
     public async Task EndAsync()
     {
-        if (_stopReason != StopReason.None)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_runtime.Options.ReceiptWaitSeconds));
+        try
         {
-            await _finished.Task.ConfigureAwait(false);
-            return;
+            if (_connection.State == ConnectionState.Open)
+            {
+                await _connection.SendAsync(endpoint => endpoint.EndSession(), timeout.Token).ConfigureAwait(false);
+            }
+
+            await _connection.Completion.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _connection.Abandon();
+        }
+        catch (Exception e) when (ProtocolConnection.IsConnectionGone(e))
+        {
+            // The read loop finds out how the connection ended.
         }
 
-        _stopReason = StopReason.Ending;
-        await SendReceiptAsync().ConfigureAwait(false);
-        _lifetime.CancelAfter(TimeSpan.FromSeconds(_runtime.Options.ReceiptWaitSeconds));
-        await _finished.Task.ConfigureAwait(false);
+        await _connection.Completion.ConfigureAwait(false);
     }
 
+    /// <summary>Queues a server notice for this user.</summary>
+    public void Post(OutgoingChat notice) => _outbox.Post(notice);
+
+    /// <summary>Queues a relayed message for this user (see <see cref="SessionOutbox.EnqueueAsync"/>).</summary>
+    public ValueTask EnqueueAsync(OutgoingChat message, CancellationToken cancellationToken) => _outbox.EnqueueAsync(message, cancellationToken);
+
     /// <inheritdoc/>
-    /// <remarks>The gate and the lifetime source stay undisposed: a relay or a shutdown that took its snapshot of the
-    /// room just before this session left may still call <see cref="EnqueueAsync"/> or <see cref="EndAsync"/>, and those
-    /// must find a cancelled session, not a disposed one. Both are safe to leave to the collector: the lifetime was
-    /// cancelled when the run ended (so no timer is left) and nobody asked the gate for a wait handle.</remarks>
+    /// <remarks>Only after <see cref="RunAsync"/> has returned: the connection is closed then, so nothing writes to
+    /// the transcript or uses a key any more.</remarks>
     public ValueTask DisposeAsync()
     {
         _transcript?.Dispose();
@@ -130,167 +125,112 @@ public sealed partial class ServerSession : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task ReadLoopAsync()
+    /// <inheritdoc/>
+    /// <remarks>Joining before the client learns that the session is up (the last handshake frame is written after
+    /// this returns, under the same gate) means nothing sent to the room afterwards can miss it or overtake that
+    /// frame.</remarks>
+    void IConnectionHandler.OnAccepted(ReceivedBatch batch)
     {
-        var idle = TimeSpan.FromMinutes(_runtime.Options.IdleTimeoutMinutes);
-        using var idleTimer = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        while (!_protocol.IsClosed)
-        {
-            idleTimer.CancelAfter(idle);
-            IReadOnlyList<byte[]> frames;
-            try
-            {
-                frames = await _pipe.ReadFramesAsync(MaxBatch, idleTimer.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
-            {
-                Stop(StopReason.Idle);
-                throw;
-            }
-
-            if (frames.Count == 0)
-            {
-                LogPeerClosed(_connection.ConnectionId, Username);
-                return;
-            }
-
-            var batch = await ProcessAsync(frames).ConfigureAwait(false);
-            foreach (var received in batch.Events.OfType<MessageReceived>())
-            {
-                await _runtime.Room.RelayAsync(this, received.Content.Text, received.Message.Ts, _lifetime.Token).ConfigureAwait(false);
-            }
-
-            if (batch.Events.OfType<SessionEnded>().Any())
-            {
-                LogReceiptsExchanged(_connection.ConnectionId, Username);
-            }
-
-            if (batch.Failure is { } failure)
-            {
-                ExceptionDispatchInfo.Throw(failure);
-            }
-        }
-    }
-
-    /// <summary>Handles a batch of frames: their transcript lines are flushed with one fsync before any reply is
-    /// written or any message relayed; the messages before a refused frame are still relayed before the session
-    /// fails.</summary>
-    private async Task<ReceivedBatch> ProcessAsync(IReadOnlyList<byte[]> frames)
-    {
-        await _gate.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-        try
-        {
-            var batch = _protocol.ReceiveAll(frames);
-            _transcript?.Record(batch.Outputs, _runtime.Options.KeepPlaintext);
-            await _pipe.WriteAsync(batch.Frames, _lifetime.Token).ConfigureAwait(false);
-            return batch;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task SendReceiptAsync()
-    {
-        try
-        {
-            await _gate.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
+        if (batch.Established is not { } established)
         {
             return;
         }
 
-        try
+        _transcript = TranscriptWriter.Create(_runtime.Options.Transcripts,
+            TranscriptHeaders.For(_protocol, Username, _startedMs), _runtime.Options.KeepPlaintext);
+        _connection.Recorder = _transcript;
+        _runtime.Room.Join(this);
+        _writer = Task.Run(_outbox.RunAsync);
+        Log.Established(_log, _connectionId, Username, Convert.ToHexStringLower(established.SessionId));
+    }
+
+    /// <inheritdoc/>
+    async ValueTask IConnectionHandler.OnReceivedAsync(ReceivedBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var received in batch.Received)
         {
-            if (_protocol.Chat is not null && !_protocol.IsClosed)
+            await _runtime.Room.RelayAsync(this, received.Content.Text, received.Message.Ts, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var output in batch.Outputs)
+        {
+            if (output.AuthRequest is { } request)
             {
-                var output = _protocol.EndSession();
-                Record(output);
-                await _pipe.WriteAsync(output.Frames, _lifetime.Token).ConfigureAwait(false);
+                var response = await AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+                await _connection.SendAsync(_ => _protocol.CompleteAuth(response), cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
+    }
+
+    /// <summary>Decides a register/login request with the user store.</summary>
+    /// <exception cref="ProtocolException"><c>INTERNAL</c> when the user database is unavailable.</exception>
+    private async Task<AuthResponsePlaintext> AuthenticateAsync(AuthRequestPlaintext request, CancellationToken cancellationToken)
+    {
+        if (_runtime.Options.IdentityMode == IdentityMode.PerUser
+            && !CertificateValidator.MatchesEmail(_protocol.PeerCertificate!, request.Email))
         {
-            LogConnectionLost(_connection.ConnectionId, e.GetType().Name);
+            // In per-user mode the certificate names the account; a mismatch says nothing about registration.
+            return Failure(AuthCodes.InvalidCredentials, "This certificate does not belong to that account.");
         }
-        finally
+
+        var credentials = _runtime.Credentials;
+        var result = request.Op == AuthRequestPlaintext.Register
+            ? await credentials.RegisterAsync(request.Email, request.Username ?? "", request.Password, RemoteAddress, cancellationToken).ConfigureAwait(false)
+            : await credentials.LoginAsync(request.Email, request.Password, RemoteAddress, cancellationToken).ConfigureAwait(false);
+        Log.AuthOutcome(_log, _connectionId, request.Op, result.Outcome.ToString(), Remote);
+        switch (result.Outcome)
         {
-            _gate.Release();
+            case CredentialOutcome.Ok:
+                Username = result.Username ?? "";
+                return new AuthResponsePlaintext { Ok = true, Code = AuthCodes.Ok, Username = Username, Message = result.Message };
+            case CredentialOutcome.Unavailable:
+                throw new ProtocolException(ProtocolErrorCode.Internal, "the user database is unavailable; try again later");
+            default:
+                return Failure(result.Outcome switch
+                {
+                    CredentialOutcome.UserExists => AuthCodes.UserExists,
+                    CredentialOutcome.InvalidInput => AuthCodes.InvalidInput,
+                    CredentialOutcome.RateLimited => AuthCodes.RateLimited,
+                    _ => AuthCodes.InvalidCredentials,
+                }, result.Message);
         }
     }
 
-    /// <summary>Writes transcript lines for what just happened, before any frame of it is sent.</summary>
-    private void Record(ProtocolOutput output) => _transcript?.Record(output, _runtime.Options.KeepPlaintext);
+    private static AuthResponsePlaintext Failure(string code, string message) =>
+        new() { Ok = false, Code = code, Username = "", Message = message };
 
-    private void Stop(StopReason reason)
+    private void LogEnd(ConnectionEnd end)
     {
-        _stopReason = reason;
-        _lifetime.Cancel();
-    }
-
-    private async Task OnStoppedAsync()
-    {
-        switch (_stopReason)
+        var error = end.Error;
+        switch (end.Reason)
         {
-            case StopReason.Overflow:
-                LogOverflow(_connection.ConnectionId, Username);
-                await SendErrorAsync(ProtocolErrorCode.Timeout, "send queue overflow: messages were not read in time").ConfigureAwait(false);
-                _connection.Abort();
+            case EndReason.ReceiptsExchanged:
+                Log.ReceiptsExchanged(_log, _connectionId, Username);
                 break;
-            case StopReason.Idle:
-                LogIdle(_connection.ConnectionId, Username);
-                await SendErrorAsync(ProtocolErrorCode.Timeout, "idle timeout").ConfigureAwait(false);
+            case EndReason.PeerClosed:
+                Log.PeerClosed(_log, _connectionId, Username);
                 break;
-            case StopReason.Ending:
-                LogNoPeerReceipt(_connection.ConnectionId, Username);
+            case EndReason.ProtocolError:
+                Log.ProtocolError(_log, _connectionId, Username, error!.Code.ToWire(), error.Message);
                 break;
-        }
-    }
-
-    private async Task FailAsync(ProtocolException e)
-    {
-        LogProtocolError(_connection.ConnectionId, Username, e.Code.ToWire(), e.Message, e.IsRemote);
-        if (!e.IsRemote)
-        {
-            await SendErrorAsync(e.Code, e.Message).ConfigureAwait(false);
-        }
-    }
-
-    private async Task StopWriterAsync()
-    {
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        if (_writer is not null)
-        {
-            await _writer.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Best effort: a peer that does not read cannot hold the session open.</summary>
-    private async Task SendErrorAsync(ProtocolErrorCode code, string message)
-    {
-        // The writer loop must be gone before this frame is written, so it cannot interleave; a receipt sent at
-        // shutdown may still hold the gate, but its write was cancelled with the lifetime, so the wait is short.
-        await StopWriterAsync().ConfigureAwait(false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await _gate.WaitAsync(timeout.Token).ConfigureAwait(false);
-            try
-            {
-                await _pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(code, message), timeout.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                _gate.Release();
-            }
-
-            await _pipe.DiscardInputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or InvalidOperationException or ObjectDisposedException)
-        {
-            _connection.Abort();
+            case EndReason.PeerError:
+                Log.PeerError(_log, _connectionId, Username, error!.Code.ToWire(), error.Message);
+                break;
+            case EndReason.ClosedByProtocol:
+                Log.AuthFailed(_log, _connectionId, Remote);
+                break;
+            case EndReason.HandshakeTimeout:
+                Log.HandshakeTimeout(_log, _connectionId, Remote);
+                break;
+            case EndReason.IdleTimeout:
+                Log.Idle(_log, _connectionId, Username);
+                break;
+            case EndReason.Abandoned:
+                Log.NoPeerReceipt(_log, _connectionId, Username);
+                break;
+            case EndReason.Lost:
+                Log.ConnectionLost(_log, _connectionId, Username, end.Cause ?? "closed in the middle of a frame");
+                break;
         }
     }
 }

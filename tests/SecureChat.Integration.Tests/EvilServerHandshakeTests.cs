@@ -70,7 +70,7 @@ public sealed class EvilServerHandshakeTests
         var foreign = certificate.StartsWith("ECDSA", StringComparison.Ordinal) ? TestPki.EcdsaServer : AnotherServerKey.Value;
         await using var attack = new ClientUnderAttack(new EvilPlan()
             .At("server_hello", Lies.Certificate(certificate, foreign))
-            .OnReceived("dh_client", 1, "forged dh_server", context => Lies.ForgedDhServer(context, DhPhase.Auth)));
+            .OnReceived("dh_client", 1, "forged dh_server", context => Lies.ForgedDhServer(context, DhPhase.Auth.ToWire())));
 
         var (error, session) = await attack.FailToLogInAsync();
 
@@ -87,7 +87,7 @@ public sealed class EvilServerHandshakeTests
         // produces signatures the client accepts when nothing else is wrong, so their refusals are the client's checks
         // and not a broken attack. The evil server's own keys then disagree with the client's, which does not matter.
         await using var attack = new ClientUnderAttack(new EvilPlan()
-            .OnReceived("dh_client", 1, "forged dh_server", context => Lies.ForgedDhServer(context, DhPhase.Auth)));
+            .OnReceived("dh_client", 1, "forged dh_server", context => Lies.ForgedDhServer(context, DhPhase.Auth.ToWire())));
 
         await using var client = await ChatClient.ConnectAsync("127.0.0.1", attack.Evil.Port, attack.Options);
         var session = await attack.Evil.NextSessionAsync();

@@ -11,7 +11,7 @@ public sealed class FrameReaderTests
     public void Reads_one_frame_byte_exact()
     {
         var buffer = new ReadOnlySequence<byte>(HelloFrame);
-        Assert.True(FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var frame));
+        Assert.True(FrameReader.TryReadFrame(ref buffer, out var frame));
         Assert.Equal(HelloFrame, frame.ToArray());
         Assert.Equal("abc"u8.ToArray(), FrameReader.Body(frame.ToArray()).ToArray());
         Assert.True(buffer.IsEmpty);
@@ -26,7 +26,7 @@ public sealed class FrameReaderTests
     public void Incomplete_input_needs_more_and_consumes_nothing(int available)
     {
         var buffer = new ReadOnlySequence<byte>(HelloFrame.AsMemory(0, available));
-        Assert.False(FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out _));
+        Assert.False(FrameReader.TryReadFrame(ref buffer, out _));
         Assert.Equal(available, buffer.Length);
     }
 
@@ -40,18 +40,18 @@ public sealed class FrameReaderTests
         var twoFrames = HelloFrame.Concat(FrameWriter.Frame("{\"type\":\"x\"}"u8)).ToArray();
         var buffer = SegmentedSequence.Chunked(twoFrames, segmentSize);
 
-        Assert.True(FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var first));
+        Assert.True(FrameReader.TryReadFrame(ref buffer, out var first));
         Assert.Equal(HelloFrame, first.ToArray());
-        Assert.True(FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var second));
+        Assert.True(FrameReader.TryReadFrame(ref buffer, out var second));
         Assert.Equal("{\"type\":\"x\"}"u8.ToArray(), second.ToArray()[4..]);
-        Assert.False(FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out _));
+        Assert.False(FrameReader.TryReadFrame(ref buffer, out _));
     }
 
     [Fact]
     public void Zero_length_is_rejected()
     {
         var buffer = new ReadOnlySequence<byte>(new byte[] { 0, 0, 0, 0 });
-        var e = Assert.Throws<ProtocolException>(() => FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out _));
+        var e = Assert.Throws<ProtocolException>(() => FrameReader.TryReadFrame(ref buffer, out _));
         Assert.Equal(ProtocolErrorCode.FrameTooLarge, e.Code);
     }
 
@@ -63,24 +63,17 @@ public sealed class FrameReaderTests
     {
         // Only the four prefix bytes exist: the body is never waited for or buffered.
         var buffer = SegmentedSequence.Create(prefix[..2], prefix[2..]);
-        var e = Assert.Throws<ProtocolException>(() => FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out _));
+        var e = Assert.Throws<ProtocolException>(() => FrameReader.TryReadFrame(ref buffer, out _));
         Assert.Equal(ProtocolErrorCode.FrameTooLarge, e.Code);
     }
 
     [Fact]
     public void Exactly_the_maximum_is_accepted()
     {
-        var body = new byte[FrameReader.DefaultMaxFrameLength];
+        var body = new byte[FrameReader.MaxFrameLength];
         var buffer = new ReadOnlySequence<byte>(FrameWriter.Frame(body));
-        Assert.True(FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var frame));
-        Assert.Equal(FrameReader.DefaultMaxFrameLength + 4, frame.Length);
-    }
-
-    [Fact]
-    public void Configured_smaller_limit_is_enforced()
-    {
-        var buffer = new ReadOnlySequence<byte>(HelloFrame);
-        Assert.Throws<ProtocolException>(() => FrameReader.TryReadFrame(ref buffer, 2, out _));
+        Assert.True(FrameReader.TryReadFrame(ref buffer, out var frame));
+        Assert.Equal(FrameReader.MaxFrameLength + 4, frame.Length);
     }
 
     [Fact]
@@ -89,6 +82,6 @@ public sealed class FrameReaderTests
         var frame = FrameWriter.Frame(new byte[0x0102]);
         Assert.Equal(new byte[] { 0x00, 0x00, 0x01, 0x02 }, frame[..4]);
         Assert.Throws<ArgumentException>(() => FrameWriter.Frame([]));
-        Assert.Throws<ArgumentException>(() => FrameWriter.Frame(new byte[FrameReader.DefaultMaxFrameLength + 1]));
+        Assert.Throws<ArgumentException>(() => FrameWriter.Frame(new byte[FrameReader.MaxFrameLength + 1]));
     }
 }

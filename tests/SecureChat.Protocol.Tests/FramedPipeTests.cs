@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Transport;
 
 namespace SecureChat.Protocol.Tests;
@@ -32,8 +31,8 @@ public sealed class FramedPipeTests
     [Fact]
     public async Task AnOversizedFrameBehindGoodOnesFailsOnlyAfterThem()
     {
-        var (framed, peer) = Connected(maxFrameLength: 64);
-        var oversized = new byte[] { 0, 0, 1, 0 };
+        var (framed, peer) = Connected();
+        var oversized = new byte[] { 0, 1, 0, 1 };
         await peer.WriteAsync(Concat(Frame(1), Frame(2), oversized));
 
         Assert.Equal(2, (await framed.ReadFramesAsync(64)).Count);
@@ -67,11 +66,11 @@ public sealed class FramedPipeTests
         Assert.Empty(await framed.ReadFramesAsync(64));
     }
 
-    private static (FramedPipe Framed, PipeWriter Peer) Connected(int maxFrameLength = FrameReader.DefaultMaxFrameLength)
+    private static (FramedPipe Framed, PipeWriter Peer) Connected()
     {
         var incoming = new Pipe();
         var outgoing = new Pipe();
-        return (new FramedPipe(new DuplexPipe(incoming.Reader, outgoing.Writer), maxFrameLength), incoming.Writer);
+        return (new FramedPipe(new DuplexPipe(incoming.Reader, outgoing.Writer)), incoming.Writer);
     }
 
     /// <summary>A frame whose body is 8 bytes ending in <paramref name="tag"/>.</summary>

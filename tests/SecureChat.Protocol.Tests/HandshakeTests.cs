@@ -14,8 +14,8 @@ public sealed class HandshakeTests
         Assert.NotNull(pair.Client.Chat);
         Assert.NotNull(pair.Server.Chat);
         Assert.Equal(pair.Client.Chat!.SessionId.ToArray(), pair.Server.Chat!.SessionId.ToArray());
-        Assert.Equal(pair.Client.Transcript.CurrentHash, pair.Server.Transcript.CurrentHash);
-        Assert.Equal(8, pair.Client.Transcript.Frames.Count); // hello .. dh_server chat
+        Assert.Equal(pair.Client.Handshake.CurrentHash, pair.Server.Handshake.CurrentHash);
+        Assert.Equal(8, pair.Client.Handshake.Frames.Count); // hello .. dh_server chat
         Assert.Single(pair.ClientEvents.OfType<SessionEstablished>());
         Assert.Single(pair.ServerEvents.OfType<SessionEstablished>());
 
@@ -114,7 +114,9 @@ public sealed class HandshakeTests
     {
         using var pair = new ProtocolPair();
         pair.Handshake();
-        Assert.Throws<ArgumentException>(() => pair.Client.SendText(new string('\u0001', 16384)));
+        var refused = pair.Client.SendText(new string('\u0001', 16384));
+        Assert.Equal(SendRefusal.FrameTooLarge, refused.Refused?.Reason);
+        Assert.Empty(refused.Frames);
         pair.Deliver(toServer: true, pair.Client.SendText("next"));
         Assert.Equal(1, pair.ServerEvents.OfType<MessageReceived>().Single().Message.Seqno);
     }

@@ -49,7 +49,7 @@ public sealed class MaliciousPeerTests
             if (toServer && Tamper.Decode(frame) is DhClientMessage dh)
             {
                 var a = BadValue(value);
-                var th = HandshakeTranscript.Compute(pair.Wire.Select(w => w.Frame));
+                var th = HandshakeHash.Compute(pair.Wire.Select(w => w.Frame));
                 var sig = pair.ClientIdentity.SigningKey.Sign(Labels.DhClientAuth, DhSignatures.ClientContent(th, dh.Group, a));
                 return [Tamper.Encode(dh with { A = Convert.ToBase64String(a), Sig = Convert.ToBase64String(sig) })];
             }
@@ -70,7 +70,7 @@ public sealed class MaliciousPeerTests
             if (!toServer && Tamper.Decode(frame) is DhServerMessage dh)
             {
                 var b = BadValue(value);
-                var th = HandshakeTranscript.Compute(pair.Wire.Select(w => w.Frame));
+                var th = HandshakeHash.Compute(pair.Wire.Select(w => w.Frame));
                 var sig = pair.ServerIdentity.SigningKey.Sign(Labels.DhServerAuth, DhSignatures.ServerContent(th, b));
                 return [Tamper.Encode(dh with { B = Convert.ToBase64String(b), Sig = Convert.ToBase64String(sig) })];
             }
@@ -148,14 +148,14 @@ public sealed class MaliciousPeerTests
             S2cLastSeq = s2c,
             TranscriptSha256 = WireBytes.ToHex(hash),
             Sig = Convert.ToBase64String(pair.ClientIdentity.SigningKey.Sign(Labels.Receipt,
-                Receipts.SignedContent(session ?? sessionId, ReceiptIssuer.Client, clientDer, serverDer, c2s, s2c, hash))),
+                Receipts.SignedContent(session ?? sessionId, Side.Client, clientDer, serverDer, c2s, s2c, hash))),
         };
 
         var receipt = lie switch
         {
             "hash" => Signed(1, 1, new byte[32]),
-            "more-messages" => Signed(2, 1, chat.Chain.TranscriptHash(1, 1)!),
-            "session" => Signed(1, 1, chat.Chain.TranscriptHash(1, 1)!, new byte[16]),
+            "more-messages" => Signed(2, 1, chat.Chains.TranscriptHash(1, 1)!),
+            "session" => Signed(1, 1, chat.Chains.TranscriptHash(1, 1)!, new byte[16]),
             "issuer" => honest with { Peer = "server" },
             "signature" => honest with { Sig = Tamper.FlipBase64(honest.Sig, 9) },
             _ => honest with { C2sLastSeq = 0 },

@@ -17,7 +17,7 @@ public class HashBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _line = Encoding.UTF8.GetBytes(TranscriptChain.Line(Direction.ClientToServer, SampleMessages.Msg(textBytes: 100)));
+        _line = Encoding.UTF8.GetBytes(MessageChains.Line(Direction.ClientToServer, SampleMessages.Msg(textBytes: 100)));
     }
 
     [Benchmark]

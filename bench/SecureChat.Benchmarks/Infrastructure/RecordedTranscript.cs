@@ -48,7 +48,7 @@ internal static class RecordedTranscript
                 ServerCert = parties.ServerIdentity.Pem,
                 Username = "alice",
                 StartedMs = parties.Settings.NowMs,
-                Handshake = [.. client.Transcript.Frames.Select(Convert.ToBase64String)],
+                Handshake = [.. client.Handshake.Frames.Select(Convert.ToBase64String)],
             },
             MessageSent sent => TranscriptJson.ToLine(sent.Direction, sent.Message, sent.Plaintext),
             MessageReceived received => TranscriptJson.ToLine(received.Direction, received.Message, received.Plaintext),

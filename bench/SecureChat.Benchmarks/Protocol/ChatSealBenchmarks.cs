@@ -17,7 +17,7 @@ public class ChatSealBenchmarks
     private SessionParties _parties = null!;
     private SessionPair _pair = null!;
     private ChatSession _chat = null!;
-    private ChatPlaintext _content = null!;
+    private OutgoingChat _content = null!;
     private byte[] _signedContent = null!;
 
     [Params(100, 16 * 1024)]
@@ -30,8 +30,8 @@ public class ChatSealBenchmarks
         _pair = _parties.NewPair().Handshake();
         _chat = _pair.Client.Chat!;
 
-        // One plaintext reused: r is fresh per message in production, which costs one 16-byte RNG read.
-        _content = _chat.NewPlaintext(Texts.Of(TextBytes));
+        // The protocol draws a fresh r for every message (one 16-byte RNG read), as in production.
+        _content = new OutgoingChat(Texts.Of(TextBytes));
         var sample = Seal().Message;
         _signedContent = MessageEnvelope.SignedContent(
             MessageEnvelope.Meta(_chat.SessionId, Direction.ClientToServer, sample.Seqno, sample.Ts),
@@ -51,7 +51,7 @@ public class ChatSealBenchmarks
     public byte[] SignatureFloor() => _parties.ClientIdentity.SigningKey.Sign(Labels.Msg, _signedContent);
 
     [Benchmark]
-    public MessageSent Seal() => _chat.Seal(_content);
+    public MessageSent Seal() => _chat.Seal(_content).Sent!;
 
     [Benchmark]
     public int SendFrame() => _pair.Client.Send(_content).Frames[0].Length;

@@ -30,13 +30,13 @@ public class FramingBenchmarks
     public long SingleSegment()
     {
         var buffer = _single;
-        return FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var frame) ? frame.Length : -1;
+        return FrameReader.TryReadFrame(ref buffer, out var frame) ? frame.Length : -1;
     }
 
     [Benchmark]
     public long ThreeSegments()
     {
         var buffer = _threeSegments;
-        return FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var frame) ? frame.Length : -1;
+        return FrameReader.TryReadFrame(ref buffer, out var frame) ? frame.Length : -1;
     }
 }

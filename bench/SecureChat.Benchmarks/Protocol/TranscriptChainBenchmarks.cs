@@ -9,13 +9,13 @@ namespace SecureChat.Benchmarks.Protocol;
 
 /// <summary>The canonical transcript chains (protocol §4.6) over messages of a 100-byte text.</summary>
 [MemoryDiagnoser]
-public class TranscriptChainBenchmarks
+public class MessageChainsBenchmarks
 {
     private const int Batch = 256;
 
     private readonly ChatMessage[] _messages = new ChatMessage[Batch];
     private byte[] _sessionId = null!;
-    private TranscriptChain _full = null!;
+    private MessageChains _full = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -27,7 +27,7 @@ public class TranscriptChainBenchmarks
             _messages[i] = sample with { Seqno = i + 1 };
         }
 
-        _full = new TranscriptChain(_sessionId);
+        _full = new MessageChains(_sessionId);
         foreach (var message in _messages)
         {
             _full.Append(Direction.ClientToServer, message);
@@ -40,7 +40,7 @@ public class TranscriptChainBenchmarks
     [Benchmark(OperationsPerInvoke = Batch)]
     public long Append()
     {
-        var chain = new TranscriptChain(_sessionId);
+        var chain = new MessageChains(_sessionId);
         foreach (var message in _messages)
         {
             chain.Append(Direction.ClientToServer, message);
@@ -51,11 +51,11 @@ public class TranscriptChainBenchmarks
 
     /// <summary>Seeding both chains (two SHA-256).</summary>
     [Benchmark]
-    public TranscriptChain NewChain() => new(_sessionId);
+    public MessageChains NewChain() => new(_sessionId);
 
     /// <summary>The canonical line alone: the string formatting inside each append.</summary>
     [Benchmark]
-    public string Line() => TranscriptChain.Line(Direction.ClientToServer, _messages[0]);
+    public string Line() => MessageChains.Line(Direction.ClientToServer, _messages[0]);
 
     /// <summary><c>transcript_sha256</c> over 256 messages each way, as a receipt needs it.</summary>
     [Benchmark]

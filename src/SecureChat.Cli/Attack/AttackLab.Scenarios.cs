@@ -118,8 +118,8 @@ internal sealed partial class AttackLab
                 var message = direction == toServer ? TryDecode(frame) : null;
                 return message switch
                 {
-                    DhClientMessage dh when dh.Phase == phase => [MessageCodec.EncodeFrame(dh with { A = ours })],
-                    DhServerMessage dh when dh.Phase == phase => [MessageCodec.EncodeFrame(dh with { B = ours })],
+                    DhClientMessage dh when DhPhases.Is(dh.Phase, phase) => [MessageCodec.EncodeFrame(dh with { A = ours })],
+                    DhServerMessage dh when DhPhases.Is(dh.Phase, phase) => [MessageCodec.EncodeFrame(dh with { B = ours })],
                     _ => [frame],
                 };
             });

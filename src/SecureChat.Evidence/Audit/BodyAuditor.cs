@@ -10,7 +10,7 @@ internal sealed class BodyAuditor
 {
     private readonly AuditedSession _session;
     private readonly AuditRun _run;
-    private readonly TranscriptChain _chain;
+    private readonly MessageChains _chain;
     private readonly byte[] _clientDer;
     private readonly byte[] _serverDer;
     private readonly PeerKeys _keys;
@@ -20,7 +20,7 @@ internal sealed class BodyAuditor
         _session = session;
         _run = run;
         _keys = keys;
-        _chain = new TranscriptChain(session.SessionId);
+        _chain = new MessageChains(session.SessionId);
         _clientDer = session.ClientCertificate.RawData;
         _serverDer = session.ServerCertificate.RawData;
     }
@@ -125,24 +125,18 @@ internal sealed class BodyAuditor
 
     private bool JudgeReceipt(TranscriptReceiptLine line, int lineNumber)
     {
-        ReceiptIssuer? parsed = line.Peer switch
-        {
-            "client" => ReceiptIssuer.Client,
-            "server" => ReceiptIssuer.Server,
-            _ => null,
-        };
-        if (parsed is not { } issuer)
+        if (!Sides.TryFromWire(line.Peer, out var issuer))
         {
             return Fail(lineNumber, AuditFindingKind.BadReceipt, "the peer of the receipt is neither client nor server");
         }
 
         var name = issuer.ToWire();
-        if ((issuer == ReceiptIssuer.Client ? _run.ClientReceipt : _run.ServerReceipt) is { } earlier)
+        if ((issuer == Side.Client ? _run.ClientReceipt : _run.ServerReceipt) is { } earlier)
         {
             return Fail(lineNumber, AuditFindingKind.DuplicateReceipt, $"a second {name} receipt; the first is on line {earlier.LineNumber}");
         }
 
-        var key = issuer == ReceiptIssuer.Client ? _keys.Client : _keys.Server;
+        var key = issuer == Side.Client ? _keys.Client : _keys.Server;
         var problem = Receipts.VerifySignature(TranscriptJson.ToReceipt(line), issuer, key, _session.SessionId, _clientDer, _serverDer,
             out var claimed);
         switch (problem)
@@ -173,7 +167,7 @@ internal sealed class BodyAuditor
         }
 
         var coverage = new ReceiptCoverage(line.C2sLastSeq, line.S2cLastSeq, lineNumber);
-        if (issuer == ReceiptIssuer.Client)
+        if (issuer == Side.Client)
         {
             _run.ClientReceipt = coverage;
         }
@@ -191,7 +185,7 @@ internal sealed class BodyAuditor
     {
         var c2s = _chain.Count(Direction.ClientToServer);
         var s2c = _chain.Count(Direction.ServerToClient);
-        return Covers(_run.ClientReceipt, "client", c2s, s2c) & Covers(_run.ServerReceipt, "server", c2s, s2c);
+        return Covers(_run.ClientReceipt, Side.Client.ToWire(), c2s, s2c) & Covers(_run.ServerReceipt, Side.Server.ToWire(), c2s, s2c);
     }
 
     private bool Covers(ReceiptCoverage? receipt, string issuer, long c2s, long s2c)

@@ -14,7 +14,6 @@ namespace SecureChat.Evidence.Audit;
 internal static class HandshakeAuditor
 {
     // hello, server_hello, dh_client auth, dh_server auth, one auth pair, dh_client chat, dh_server chat.
-    private const int MinimumFrames = 8;
 
     /// <summary>Checks the handshake; returns why it is invalid, or <see langword="null"/> with TH2 in <paramref name="th2"/>.</summary>
     public static string? Check(TranscriptHeader header, PeerKeys keys, out byte[] th2)
@@ -39,7 +38,7 @@ internal static class HandshakeAuditor
             return problemWithShape;
         }
 
-        th2 = HandshakeTranscript.Compute(frames);
+        th2 = HandshakeHash.Compute(frames);
         return null;
     }
 
@@ -54,7 +53,7 @@ internal static class HandshakeAuditor
 
         if (frame.Length <= FrameReader.PrefixLength
             || BinaryPrimitives.ReadUInt32BigEndian(frame) != (uint)(frame.Length - FrameReader.PrefixLength)
-            || frame.Length - FrameReader.PrefixLength > FrameReader.DefaultMaxFrameLength)
+            || frame.Length - FrameReader.PrefixLength > FrameReader.MaxFrameLength)
         {
             return $"handshake frame {index + 1} has a length prefix that does not match its body";
         }
@@ -73,9 +72,9 @@ internal static class HandshakeAuditor
     private static string? CheckShape(List<WireMessage> messages)
     {
         var count = messages.Count;
-        if (count < MinimumFrames || count % 2 != 0)
+        if (count < HandshakeGrammar.MinimumFrames || count % 2 != 0)
         {
-            return $"the handshake holds {count} frames; hello through dh_server (chat) takes an even number of at least {MinimumFrames}";
+            return $"the handshake holds {count} frames; hello through dh_server (chat) takes an even number of at least {HandshakeGrammar.MinimumFrames}";
         }
 
         for (var i = 0; i < count; i++)
@@ -89,29 +88,22 @@ internal static class HandshakeAuditor
         return null;
     }
 
-    private static bool IsExpected(WireMessage message, int index, int count) => index switch
+    private static bool IsExpected(WireMessage message, int index, int count)
     {
-        0 => message is HelloMessage,
-        1 => message is ServerHelloMessage,
-        2 => message is DhClientMessage { Phase: DhPhase.Auth },
-        3 => message is DhServerMessage { Phase: DhPhase.Auth },
-        _ when index == count - 2 => message is DhClientMessage { Phase: DhPhase.Chat },
-        _ when index == count - 1 => message is DhServerMessage { Phase: DhPhase.Chat },
-        _ when index % 2 == 0 => message is AuthRequestMessage { Ct: { } ct } && IsSealed(ct),
-        _ => message is AuthResponseMessage { Ct: { } ct } && IsSealed(ct),
-    };
+        var step = HandshakeGrammar.StepAt(index, count);
+        return step.Matches(message) && message switch
+        {
+            AuthRequestMessage request => IsSealed(request.Ct),
+            AuthResponseMessage response => IsSealed(response.Ct),
+            _ => true,
+        };
+    }
 
-    private static string ExpectedAt(int index, int count) => index switch
+    private static string ExpectedAt(int index, int count)
     {
-        0 => "hello",
-        1 => "server_hello",
-        2 => "dh_client (auth)",
-        3 => "dh_server (auth)",
-        _ when index == count - 2 => "dh_client (chat)",
-        _ when index == count - 1 => "dh_server (chat)",
-        _ when index % 2 == 0 => "an auth_request with a sealed ct",
-        _ => "an auth_response with a sealed ct",
-    };
+        var step = HandshakeGrammar.StepAt(index, count);
+        return step == HandshakeGrammar.AuthRequest || step == HandshakeGrammar.AuthResponse ? $"an {step.Name} with a sealed ct" : step.Name;
+    }
 
     // Shape only: canonical base64 holding at least a GCM tag. The content is unknowable without k_auth.
     private static bool IsSealed(string ct) => WireBytes.TryFromCanonicalBase64(ct, out var bytes) && bytes.Length >= Aead.TagLength;
@@ -151,40 +143,40 @@ internal static class HandshakeAuditor
     }
 
     /// <summary>Checks one phase's <c>dh_client</c> (at <paramref name="clientIndex"/>) and the <c>dh_server</c> after it.</summary>
-    private static string? CheckPhase(List<byte[]> frames, List<WireMessage> messages, PeerKeys keys, string phase, int clientIndex)
+    private static string? CheckPhase(List<byte[]> frames, List<WireMessage> messages, PeerKeys keys, DhPhase phase, int clientIndex)
     {
         var client = (DhClientMessage)messages[clientIndex];
         var server = (DhServerMessage)messages[clientIndex + 1];
         var group = DhGroup.FromName(client.Group);
         if (group is null || !DhSignatures.IsPlainAscii(client.Group))
         {
-            return $"dh_client ({phase}) names an unknown DH group";
+            return $"dh_client ({phase.ToWire()}) names an unknown DH group";
         }
 
         if (!string.Equals(server.Group, client.Group, StringComparison.Ordinal))
         {
-            return $"dh_server ({phase}) answers with another DH group than dh_client";
+            return $"dh_server ({phase.ToWire()}) answers with another DH group than dh_client";
         }
 
         if (!TryPublicValue(client.A, group, out var a) || !TryPublicValue(server.B, group, out var b))
         {
-            return $"a DH public value of the {phase} phase is malformed or out of range";
+            return $"a DH public value of the {phase.ToWire()} phase is malformed or out of range";
         }
 
         if (!WireBytes.TryFromCanonicalBase64(client.Sig, out var clientSig)
             || !DhSignatures.VerifyClient(keys.Client, phase, TranscriptHashBefore(frames, clientIndex), client.Group, a, clientSig))
         {
-            return $"the dh_client ({phase}) signature does not verify with the client certificate";
+            return $"the dh_client ({phase.ToWire()}) signature does not verify with the client certificate";
         }
 
         return WireBytes.TryFromCanonicalBase64(server.Sig, out var serverSig)
             && DhSignatures.VerifyServer(keys.Server, phase, TranscriptHashBefore(frames, clientIndex + 1), b, serverSig)
                 ? null
-                : $"the dh_server ({phase}) signature does not verify with the server certificate";
+                : $"the dh_server ({phase.ToWire()}) signature does not verify with the server certificate";
     }
 
     /// <summary>TH over every frame before <paramref name="index"/>: what the frame at that index signs.</summary>
-    private static byte[] TranscriptHashBefore(List<byte[]> frames, int index) => HandshakeTranscript.Compute(frames.Take(index));
+    private static byte[] TranscriptHashBefore(List<byte[]> frames, int index) => HandshakeHash.Compute(frames.Take(index));
 
     private static bool TryPublicValue(string text, DhGroup group, out byte[] value) =>
         WireBytes.TryFromCanonicalBase64(text, out value) && DhKeyPair.IsValidPublicValue(group, value);

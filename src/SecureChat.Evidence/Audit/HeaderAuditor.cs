@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SecureChat.Pki;
+using SecureChat.Protocol;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Messages;
 
@@ -64,7 +65,7 @@ internal static class HeaderAuditor
             return $"the header names format version {header.Version}, only 1 exists";
         }
 
-        if (header.Side is not ("client" or "server"))
+        if (!Sides.TryFromWire(header.Side, out _))
         {
             return "the side in the header is neither client nor server";
         }

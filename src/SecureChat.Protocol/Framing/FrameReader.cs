@@ -11,16 +11,15 @@ public static class FrameReader
     /// <summary>Size of the length prefix.</summary>
     public const int PrefixLength = 4;
 
-    /// <summary>The protocol's maximum frame length (MAX_FRAME).</summary>
-    public const int DefaultMaxFrameLength = 65536;
+    /// <summary>The protocol's maximum frame body length (MAX_FRAME, §1): fixed by the specification, not a setting.</summary>
+    public const int MaxFrameLength = 65536;
 
     /// <summary>Tries to take one whole frame off the front of <paramref name="buffer"/>.</summary>
     /// <param name="buffer">Received bytes; on success it is advanced past the frame.</param>
-    /// <param name="maxFrameLength">Largest body length accepted.</param>
     /// <param name="frame">The frame including its length prefix, exactly as on the wire.</param>
     /// <returns><see langword="false"/> when more bytes are needed.</returns>
     /// <exception cref="ProtocolException"><c>FRAME_TOO_LARGE</c> for a zero or oversized length.</exception>
-    public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameLength, out ReadOnlySequence<byte> frame)
+    public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame)
     {
         frame = default;
         if (buffer.Length < PrefixLength)
@@ -31,11 +30,11 @@ public static class FrameReader
         Span<byte> prefix = stackalloc byte[PrefixLength];
         buffer.Slice(0, PrefixLength).CopyTo(prefix);
         var length = BinaryPrimitives.ReadUInt32BigEndian(prefix);
-        if (length == 0 || length > (uint)maxFrameLength)
+        if (length == 0 || length > MaxFrameLength)
         {
             throw new ProtocolException(
                 ProtocolErrorCode.FrameTooLarge,
-                length == 0 ? "frame length is zero" : $"frame length {length} exceeds the limit of {maxFrameLength} bytes");
+                length == 0 ? "frame length is zero" : $"frame length {length} exceeds the limit of {MaxFrameLength} bytes");
         }
 
         var total = PrefixLength + (long)length;

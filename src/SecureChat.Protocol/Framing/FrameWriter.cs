@@ -8,9 +8,9 @@ public static class FrameWriter
     /// <summary>Returns <c>u32 length || body</c>.</summary>
     public static byte[] Frame(ReadOnlySpan<byte> body)
     {
-        if (body.IsEmpty || body.Length > FrameReader.DefaultMaxFrameLength)
+        if (body.IsEmpty || body.Length > FrameReader.MaxFrameLength)
         {
-            throw new ArgumentException($"A frame body must hold 1..{FrameReader.DefaultMaxFrameLength} bytes.", nameof(body));
+            throw new ArgumentException($"A frame body must hold 1..{FrameReader.MaxFrameLength} bytes.", nameof(body));
         }
 
         var frame = new byte[FrameReader.PrefixLength + body.Length];

@@ -1,5 +1,6 @@
 using System.Text;
 using SecureChat.Crypto;
+using SecureChat.Protocol.Messages;
 
 namespace SecureChat.Protocol.Handshake;
 
@@ -22,10 +23,10 @@ public static class DhSignatures
         [.. transcriptHash, .. publicValue];
 
     /// <summary>The client's signature context for <paramref name="phase"/>.</summary>
-    public static string ClientContext(string phase) => phase == Messages.DhPhase.Auth ? Labels.DhClientAuth : Labels.DhClientChat;
+    public static string ClientContext(DhPhase phase) => phase == DhPhase.Auth ? Labels.DhClientAuth : Labels.DhClientChat;
 
     /// <summary>The server's signature context for <paramref name="phase"/>.</summary>
-    public static string ServerContext(string phase) => phase == Messages.DhPhase.Auth ? Labels.DhServerAuth : Labels.DhServerChat;
+    public static string ServerContext(DhPhase phase) => phase == DhPhase.Auth ? Labels.DhServerAuth : Labels.DhServerChat;
 
     /// <summary>Whether the ASCII group name is acceptable as signed content (printable ASCII only).</summary>
     public static bool IsPlainAscii(string group)
@@ -42,7 +43,7 @@ public static class DhSignatures
     }
 
     /// <summary>Verifies a client DH signature.</summary>
-    public static bool VerifyClient(VerificationKey key, string phase, ReadOnlySpan<byte> transcriptHash, string group,
+    public static bool VerifyClient(VerificationKey key, DhPhase phase, ReadOnlySpan<byte> transcriptHash, string group,
         ReadOnlySpan<byte> publicValue, ReadOnlySpan<byte> signature)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -50,7 +51,7 @@ public static class DhSignatures
     }
 
     /// <summary>Verifies a server DH signature.</summary>
-    public static bool VerifyServer(VerificationKey key, string phase, ReadOnlySpan<byte> transcriptHash,
+    public static bool VerifyServer(VerificationKey key, DhPhase phase, ReadOnlySpan<byte> transcriptHash,
         ReadOnlySpan<byte> publicValue, ReadOnlySpan<byte> signature)
     {
         ArgumentNullException.ThrowIfNull(key);

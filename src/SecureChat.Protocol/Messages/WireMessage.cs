@@ -34,12 +34,22 @@ public static class WireTypes
     };
 }
 
-/// <summary>Wire names of the two DH phases.</summary>
-public static class DhPhase
+/// <summary>The two DH exchanges of a handshake.</summary>
+public enum DhPhase
 {
     /// <summary>The temporary exchange that yields k_auth (§4.2).</summary>
-    public const string Auth = "auth";
+    Auth,
 
     /// <summary>The session exchange that yields k_chat (§4.4).</summary>
-    public const string Chat = "chat";
+    Chat,
+}
+
+/// <summary>Wire spelling of <see cref="DhPhase"/> (the <c>phase</c> member of <c>dh_client</c> and <c>dh_server</c>).</summary>
+public static class DhPhases
+{
+    /// <summary><c>auth</c> or <c>chat</c>.</summary>
+    public static string ToWire(this DhPhase phase) => phase == DhPhase.Auth ? "auth" : "chat";
+
+    /// <summary>Whether <paramref name="wire"/> is exactly the spelling of <paramref name="phase"/>.</summary>
+    public static bool Is(string? wire, DhPhase phase) => string.Equals(wire, phase.ToWire(), StringComparison.Ordinal);
 }

@@ -29,57 +29,55 @@ public sealed class ChatSession : IDisposable
         _clientCertDer = clientCertDer;
         _serverCertDer = serverCertDer;
         _settings = settings;
-        Chain = new TranscriptChain(keys.SessionId);
+        Chains = new MessageChains(keys.SessionId);
     }
 
     /// <summary>The 16-byte session id (TH2[:16]).</summary>
     public ReadOnlySpan<byte> SessionId => _keys.SessionId;
 
-    /// <summary>The canonical transcript chains so far.</summary>
-    public TranscriptChain Chain { get; }
+    /// <summary>The two message chains so far (§4.6): what the receipts sign.</summary>
+    public MessageChains Chains { get; }
 
     /// <summary>Seqno of the last message sent.</summary>
-    public long LastSent => Chain.Count(_outbound);
+    public long LastSent => Chains.Count(_outbound);
 
     /// <summary>Seqno of the last message received.</summary>
-    public long LastReceived => Chain.Count(_outbound.Reverse());
+    public long LastReceived => Chains.Count(_outbound.Reverse());
 
-    private ReceiptIssuer Self => _outbound == Direction.ClientToServer ? ReceiptIssuer.Client : ReceiptIssuer.Server;
+    private Side Self => _outbound == Direction.ClientToServer ? Side.Client : Side.Server;
 
-    /// <summary>Makes a plaintext with fresh commitment randomness <c>r</c>.</summary>
-    public ChatPlaintext NewPlaintext(string text, string? from = null, string? kind = null, long? originalTs = null) => new()
-    {
-        Text = text,
-        R = NewCommitRandom(),
-        From = from,
-        Kind = kind,
-        Ts = originalTs,
-    };
-
-    /// <summary>Fresh commitment randomness <c>r</c>, base64.</summary>
-    public string NewCommitRandom() => Convert.ToBase64String(_settings.Entropy.GetBytes(MessageEnvelope.CommitRandomLength));
-
-    /// <summary>Seals the next outbound message and adds it to the chain.</summary>
-    public MessageSent Seal(ChatPlaintext content)
+    /// <summary>Seals the next outbound message, with fresh commitment randomness <c>r</c>, and adds it to the
+    /// chain; or refuses it, using no seqno, when it cannot be sent.</summary>
+    public SealResult Seal(OutgoingChat content)
     {
         ArgumentNullException.ThrowIfNull(content);
         if (Encoding.UTF8.GetByteCount(content.Text) > _settings.MaxTextBytes)
         {
-            throw new ArgumentException($"The text exceeds {_settings.MaxTextBytes} bytes.", nameof(content));
+            return SealResult.Refused(SendRefusal.TextTooLong, $"The text exceeds {_settings.MaxTextBytes} bytes.");
         }
 
-        var plaintext = MessageCodec.Encode(content);
+        var plaintext = MessageCodec.Encode(new ChatPlaintext
+        {
+            Text = content.Text,
+            R = Convert.ToBase64String(_settings.Entropy.GetBytes(MessageEnvelope.CommitRandomLength)),
+            From = content.From,
+            Kind = content.Kind,
+            Ts = content.OriginalTs,
+            Event = content.Presence?.ToWire(),
+            Users = content.Users,
+        });
         var message = MessageEnvelope.Seal(_keys.For(_outbound), _keys.SessionId, _outbound, LastSent + 1, _settings.NowMs, plaintext, _signer);
 
         // JSON escaping and base64 can grow a legal text past the frame limit; refuse it before the seqno is used,
         // or the next message would arrive as SEQ_GAP and the receipt would count a message never sent.
-        if (MessageCodec.Encode(message).Length > FrameReader.DefaultMaxFrameLength)
+        if (MessageCodec.Encode(message).Length > FrameReader.MaxFrameLength)
         {
-            throw new ArgumentException("The message does not fit in one frame once encrypted and encoded; send a shorter text.", nameof(content));
+            CryptographicOperations.ZeroMemory(plaintext);
+            return SealResult.Refused(SendRefusal.FrameTooLarge, "The message does not fit in one frame once encrypted and encoded; send a shorter text.");
         }
 
-        Chain.Append(_outbound, message);
-        return new MessageSent(_outbound, message, plaintext);
+        Chains.Append(_outbound, message);
+        return new SealResult(new MessageSent(_outbound, message, plaintext), SendRefusal.None, null);
     }
 
     /// <summary>Runs the receiver's checks of §4.5 in order and, if all pass, adds the message to the chain.</summary>
@@ -117,20 +115,20 @@ public sealed class ChatSession : IDisposable
 
         var content = MessageCodec.DecodeChat(plaintext);
         ValidateContent(content);
-        Chain.Append(inbound, message);
+        Chains.Append(inbound, message);
         return new MessageReceived(inbound, message, plaintext, content);
     }
 
     /// <summary>Makes this side's receipt over everything sent and received so far.</summary>
     public ReceiptMessage CreateReceipt() =>
-        Receipts.Create(Self, _keys.SessionId, _clientCertDer, _serverCertDer, Chain, _signer);
+        Receipts.Create(Self, _keys.SessionId, _clientCertDer, _serverCertDer, Chains, _signer);
 
     /// <summary>Checks the peer's receipt against this side's chains.</summary>
     /// <exception cref="ProtocolException">RECEIPT_MISMATCH with the reason.</exception>
     public void VerifyPeerReceipt(ReceiptMessage receipt)
     {
-        var peer = Self == ReceiptIssuer.Client ? ReceiptIssuer.Server : ReceiptIssuer.Client;
-        var problem = Receipts.Verify(receipt, peer, _peerKey, _keys.SessionId, _clientCertDer, _serverCertDer, Chain);
+        var peer = Self.Other();
+        var problem = Receipts.Verify(receipt, peer, _peerKey, _keys.SessionId, _clientCertDer, _serverCertDer, Chains);
         if (problem != ReceiptProblem.None)
         {
             throw new ProtocolException(ProtocolErrorCode.ReceiptMismatch, problem switch

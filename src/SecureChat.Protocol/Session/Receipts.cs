@@ -5,16 +5,6 @@ using SecureChat.Protocol.Messages;
 
 namespace SecureChat.Protocol.Session;
 
-/// <summary>Who issued a receipt; the values are the <c>u8</c> bound into its signature.</summary>
-public enum ReceiptIssuer : byte
-{
-    /// <summary>The client.</summary>
-    Client = 1,
-
-    /// <summary>The server.</summary>
-    Server = 2,
-}
-
 /// <summary>Why a receipt was refused.</summary>
 public enum ReceiptProblem
 {
@@ -40,11 +30,8 @@ public enum ReceiptProblem
 /// <summary>Signing and checking of session receipts (protocol §4.6).</summary>
 public static class Receipts
 {
-    /// <summary>Wire spelling of the issuer.</summary>
-    public static string ToWire(this ReceiptIssuer issuer) => issuer == ReceiptIssuer.Client ? "client" : "server";
-
     /// <summary>The signed content: <c>session_id || u8(issuer) || H(client_cert) || H(server_cert) || u64(c2s) || u64(s2c) || transcript_sha256</c>.</summary>
-    public static byte[] SignedContent(ReadOnlySpan<byte> sessionId, ReceiptIssuer issuer, ReadOnlySpan<byte> clientCertDer,
+    public static byte[] SignedContent(ReadOnlySpan<byte> sessionId, Side issuer, ReadOnlySpan<byte> clientCertDer,
         ReadOnlySpan<byte> serverCertDer, long c2sLastSeq, long s2cLastSeq, ReadOnlySpan<byte> transcriptHash)
     {
         var content = new byte[sessionId.Length + 1 + 32 + 32 + 8 + 8 + transcriptHash.Length];
@@ -64,8 +51,8 @@ public static class Receipts
     }
 
     /// <summary>Makes this side's receipt over everything in <paramref name="chain"/>.</summary>
-    public static ReceiptMessage Create(ReceiptIssuer issuer, ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> clientCertDer,
-        ReadOnlySpan<byte> serverCertDer, TranscriptChain chain, SigningKey signer)
+    public static ReceiptMessage Create(Side issuer, ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> clientCertDer,
+        ReadOnlySpan<byte> serverCertDer, MessageChains chain, SigningKey signer)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(signer);
@@ -85,8 +72,8 @@ public static class Receipts
     }
 
     /// <summary>Checks a receipt: issuer, session, signature, counts within <paramref name="chain"/> and hash equality.</summary>
-    public static ReceiptProblem Verify(ReceiptMessage receipt, ReceiptIssuer expectedIssuer, VerificationKey issuerKey,
-        ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> clientCertDer, ReadOnlySpan<byte> serverCertDer, TranscriptChain chain)
+    public static ReceiptProblem Verify(ReceiptMessage receipt, Side expectedIssuer, VerificationKey issuerKey,
+        ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> clientCertDer, ReadOnlySpan<byte> serverCertDer, MessageChains chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
         var problem = VerifySignature(receipt, expectedIssuer, issuerKey, sessionId, clientCertDer, serverCertDer, out var claimed);
@@ -105,7 +92,7 @@ public static class Receipts
     }
 
     /// <summary>Checks the parts of a receipt that need no transcript: fields, session id and signature.</summary>
-    public static ReceiptProblem VerifySignature(ReceiptMessage receipt, ReceiptIssuer expectedIssuer, VerificationKey issuerKey,
+    public static ReceiptProblem VerifySignature(ReceiptMessage receipt, Side expectedIssuer, VerificationKey issuerKey,
         ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> clientCertDer, ReadOnlySpan<byte> serverCertDer, out byte[] transcriptHash)
     {
         ArgumentNullException.ThrowIfNull(receipt);

@@ -6,18 +6,21 @@ namespace SecureChat.Protocol.Transport;
 
 /// <summary>Reads and writes whole frames over an <see cref="IDuplexPipe"/>, so Kestrel's connection transport,
 /// a client's socket stream and an in-memory pipe pair all drive the protocol the same way.</summary>
-public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReader.DefaultMaxFrameLength)
+public sealed class FramedPipe(IDuplexPipe pipe)
 {
     private readonly IDuplexPipe _pipe = pipe ?? throw new ArgumentNullException(nameof(pipe));
 
     /// <summary>Frames over a stream (a client's socket), through the same pipe code Kestrel's transport uses.</summary>
-    public static FramedPipe Over(Stream stream, int maxFrameLength = FrameReader.DefaultMaxFrameLength) =>
-        new(new StreamPipe(PipeReader.Create(stream), PipeWriter.Create(stream)), maxFrameLength);
+    public static FramedPipe Over(Stream stream) => new(PipeOver(stream));
+
+    /// <summary>A duplex pipe over a stream (a client's socket), the shape Kestrel gives a server connection.</summary>
+    public static IDuplexPipe PipeOver(Stream stream) => new StreamPipe(PipeReader.Create(stream), PipeWriter.Create(stream));
 
     /// <summary>Reads the next frame, length prefix included.</summary>
     /// <returns>The frame, or <see langword="null"/> when the peer closed cleanly between frames.</returns>
-    /// <exception cref="ProtocolException"><c>FRAME_TOO_LARGE</c> (before the body is read), or
-    /// <c>PROTOCOL_ERROR</c> when the connection ends in the middle of a frame.</exception>
+    /// <exception cref="ProtocolException"><c>FRAME_TOO_LARGE</c> (before the body is read).</exception>
+    /// <exception cref="EndOfStreamException">The connection ended in the middle of a frame: the peer is gone, so there
+    /// is nobody to tell.</exception>
     public async ValueTask<byte[]?> ReadFrameAsync(CancellationToken cancellationToken = default)
     {
         var reader = _pipe.Input;
@@ -27,7 +30,7 @@ public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReade
             var buffer = result.Buffer;
             try
             {
-                if (FrameReader.TryReadFrame(ref buffer, maxFrameLength, out var frame))
+                if (FrameReader.TryReadFrame(ref buffer, out var frame))
                 {
                     var bytes = frame.ToArray();
                     reader.AdvanceTo(buffer.Start);
@@ -45,7 +48,7 @@ public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReade
                 var partial = !buffer.IsEmpty;
                 reader.AdvanceTo(buffer.End);
                 return partial
-                    ? throw new ProtocolException(ProtocolErrorCode.ProtocolError, "connection closed in the middle of a frame")
+                    ? throw new EndOfStreamException("connection closed in the middle of a frame")
                     : null;
             }
 
@@ -77,7 +80,7 @@ public sealed class FramedPipe(IDuplexPipe pipe, int maxFrameLength = FrameReade
             var consumed = buffer.Start;
             try
             {
-                while (frames.Count < maxFrames && FrameReader.TryReadFrame(ref buffer, maxFrameLength, out var frame))
+                while (frames.Count < maxFrames && FrameReader.TryReadFrame(ref buffer, out var frame))
                 {
                     frames.Add(frame.ToArray());
                     consumed = buffer.Start;

@@ -154,6 +154,6 @@ internal sealed class HostLog(string side, ProtocolEndpoint endpoint, RecordedCo
         ServerCert = conversation.ServerIdentity.Pem,
         Username = RecordedConversation.Username,
         StartedMs = conversation.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
-        Handshake = endpoint.Transcript.Frames.Select(Convert.ToBase64String).ToList(),
+        Handshake = endpoint.Handshake.Frames.Select(Convert.ToBase64String).ToList(),
     };
 }

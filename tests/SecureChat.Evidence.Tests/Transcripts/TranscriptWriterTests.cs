@@ -14,11 +14,11 @@ public sealed class TranscriptWriterTests : IDisposable
     [Fact]
     public void LinesOfSeveralStepsReachTheFileInOrder()
     {
-        using var writer = TranscriptWriter.Create(_directory, Header());
+        using var writer = TranscriptWriter.Create(_directory, Header(), keepPlaintext: true);
         var steps = Enumerable.Range(1, 3)
             .Select(seqno => new ProtocolOutput().With(new MessageSent(Direction.ServerToClient, Message(seqno), [(byte)seqno])));
 
-        writer.Record(steps, keepPlaintext: true);
+        writer.Record([.. steps]);
 
         var records = Read(writer.Path);
         Assert.IsType<TranscriptHeader>(records[0]);
@@ -30,7 +30,7 @@ public sealed class TranscriptWriterTests : IDisposable
     public void EndingASessionWithoutMessagesLeavesItsHeader()
     {
         string path;
-        using (var writer = TranscriptWriter.Create(_directory, Header()))
+        using (var writer = TranscriptWriter.Create(_directory, Header(), keepPlaintext: true))
         {
             path = writer.Path;
         }
@@ -41,8 +41,8 @@ public sealed class TranscriptWriterTests : IDisposable
     [Fact]
     public void PlaintextIsKeptWhenAsked()
     {
-        using var writer = TranscriptWriter.Create(_directory, Header());
-        writer.Record(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1])), keepPlaintext: true);
+        using var writer = TranscriptWriter.Create(_directory, Header(), keepPlaintext: true);
+        writer.Record(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1])));
 
         Assert.Equal(Convert.ToBase64String([1]), Assert.IsType<TranscriptMessageLine>(Read(writer.Path)[1]).Plaintext);
     }
@@ -50,8 +50,8 @@ public sealed class TranscriptWriterTests : IDisposable
     [Fact]
     public void PlaintextIsLeftOutWhenNotKept()
     {
-        using var writer = TranscriptWriter.Create(_directory, Header());
-        writer.Record(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1, 2, 3])), keepPlaintext: false);
+        using var writer = TranscriptWriter.Create(_directory, Header(), keepPlaintext: false);
+        writer.Record(new ProtocolOutput().With(new MessageSent(Direction.ClientToServer, Message(1), [1, 2, 3])));
 
         Assert.Null(Assert.IsType<TranscriptMessageLine>(Read(writer.Path)[1]).Plaintext);
     }
@@ -59,9 +59,9 @@ public sealed class TranscriptWriterTests : IDisposable
     [Fact]
     public void RecordingStepsWithoutLinesIsHarmless()
     {
-        using var writer = TranscriptWriter.Create(_directory, Header());
-        writer.Record([], keepPlaintext: true);
-        writer.Record(new ProtocolOutput(), keepPlaintext: true);
+        using var writer = TranscriptWriter.Create(_directory, Header(), keepPlaintext: true);
+        writer.Record([]);
+        writer.Record(new ProtocolOutput());
 
         Assert.Single(Read(writer.Path));
     }
@@ -74,16 +74,16 @@ public sealed class TranscriptWriterTests : IDisposable
             return;
         }
 
-        using var writer = TranscriptWriter.Create(_directory, Header());
+        using var writer = TranscriptWriter.Create(_directory, Header(), keepPlaintext: true);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(writer.Path));
     }
 
     [Fact]
     public void ASecondFileForTheSameSessionIsRefusedRatherThanOverwritten()
     {
-        using var first = TranscriptWriter.Create(_directory, Header());
+        using var first = TranscriptWriter.Create(_directory, Header(), keepPlaintext: true);
 
-        Assert.Throws<IOException>(() => TranscriptWriter.Create(_directory, Header()));
+        Assert.Throws<IOException>(() => TranscriptWriter.Create(_directory, Header(), keepPlaintext: true));
     }
 
     private static List<TranscriptRecord> Read(string path)

@@ -62,7 +62,7 @@ public sealed class RandomInputTests
         Gen.Select(Inputs, Gen.Int[1, 7]).Sample((input, segment) => OnlyTypedErrors(() =>
         {
             var buffer = SegmentedSequence.Chunked(input.Length == 0 ? [0] : input, segment);
-            while (FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var frame))
+            while (FrameReader.TryReadFrame(ref buffer, out var frame))
             {
                 Assert.True(frame.Length > FrameReader.PrefixLength);
             }

@@ -70,9 +70,9 @@ public sealed class DocumentedBehaviourTests
         }
 
         // hello, server_hello, dh_client, dh_server, then three request/response pairs; no error frame.
-        Assert.Equal(10, pair.Server.Transcript.Frames.Count);
-        Assert.Equal(pair.Server.Transcript.CurrentHash, pair.Client.Transcript.CurrentHash);
-        Assert.IsType<AuthResponseMessage>(MessageCodec.DecodeFrame(pair.Server.Transcript.Frames[^1]));
+        Assert.Equal(10, pair.Server.Handshake.Frames.Count);
+        Assert.Equal(pair.Server.Handshake.CurrentHash, pair.Client.Handshake.CurrentHash);
+        Assert.IsType<AuthResponseMessage>(MessageCodec.DecodeFrame(pair.Server.Handshake.Frames[^1]));
 
         // The server filled the absent username and message with empty strings.
         Assert.All(pair.ClientEvents.OfType<AuthResponseReceived>(), e => Assert.Equal(("", ""), (e.Response.Username, e.Response.Message)));

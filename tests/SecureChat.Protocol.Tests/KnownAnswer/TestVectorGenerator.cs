@@ -270,7 +270,7 @@ internal static class TestVectorGenerator
         };
     }
 
-    private static JsonObject DhSignatureCase(string type, string phase, string thName, string th, byte[] publicValue, string? group)
+    private static JsonObject DhSignatureCase(string type, DhPhase phase, string thName, string th, byte[] publicValue, string? group)
     {
         var thBytes = Convert.FromHexString(th);
         var client = group is not null;
@@ -279,7 +279,7 @@ internal static class TestVectorGenerator
         var result = new JsonObject
         {
             ["type"] = type,
-            ["phase"] = phase,
+            ["phase"] = phase.ToWire(),
             ["context"] = context,
             ["th_name"] = thName,
             ["th"] = th,
@@ -310,7 +310,7 @@ internal static class TestVectorGenerator
             })),
         };
 
-        var chain = new TranscriptChain(keys.SessionId);
+        var chain = new MessageChains(keys.SessionId);
         var messages = new JsonArray();
         var sent = new List<ChatMessage>();
         foreach (var (direction, seqno, ts, plaintext) in plaintexts)
@@ -339,7 +339,7 @@ internal static class TestVectorGenerator
                 ["commit_b64"] = message.Commit,
                 ["sig_stand_in"] = Hex(sig),
                 ["sig_b64"] = message.Sig,
-                ["line_utf8"] = TranscriptChain.Line(direction, message),
+                ["line_utf8"] = MessageChains.Line(direction, message),
                 ["chain_after"] = Hex(chain.ChainValue(direction, seqno)),
             });
         }
@@ -352,7 +352,7 @@ internal static class TestVectorGenerator
         var hash = chain.TranscriptHash(c2s, s2c)!;
         return new JsonObject
         {
-            ["description"] = "Canonical transcript chains and receipts (TranscriptChain, Receipts) for the session of "
+            ["description"] = "Canonical transcript chains and receipts (MessageChains, Receipts) for the session of "
                 + "key_schedule: two c2s messages and one s2c message (the s2c one is relayed, with from, kind and the "
                 + "author's original ts in its plaintext). ct and commit are real (k_chat keys of key_schedule); each "
                 + "signature is a fixed 256-byte stand-in (sig_stand_in), because RSASSA-PSS is randomized and the chain "
@@ -361,8 +361,8 @@ internal static class TestVectorGenerator
                 + "SHA-256(chain_c2s at c2s_last_seq || chain_s2c at s2c_last_seq). Certificate DER encodings are "
                 + "replaced by the ASCII stand-ins client_cert_der and server_cert_der.",
             ["session_id"] = Hex(keys.SessionId),
-            ["chain_c2s_0"] = Hex(TranscriptChain.Seed(Direction.ClientToServer, keys.SessionId)),
-            ["chain_s2c_0"] = Hex(TranscriptChain.Seed(Direction.ServerToClient, keys.SessionId)),
+            ["chain_c2s_0"] = Hex(MessageChains.Seed(Direction.ClientToServer, keys.SessionId)),
+            ["chain_s2c_0"] = Hex(MessageChains.Seed(Direction.ServerToClient, keys.SessionId)),
             ["messages"] = messages,
             ["prefixes"] = new JsonArray
             {
@@ -379,20 +379,20 @@ internal static class TestVectorGenerator
             ["server_cert_sha256"] = Hex(System.Security.Cryptography.SHA256.HashData(serverDer)),
             ["receipts"] = new JsonArray
             {
-                ReceiptCase(ReceiptIssuer.Client, keys.SessionId, clientDer, serverDer, c2s, s2c, hash),
-                ReceiptCase(ReceiptIssuer.Server, keys.SessionId, clientDer, serverDer, c2s, s2c, hash),
+                ReceiptCase(Side.Client, keys.SessionId, clientDer, serverDer, c2s, s2c, hash),
+                ReceiptCase(Side.Server, keys.SessionId, clientDer, serverDer, c2s, s2c, hash),
             },
         };
     }
 
-    private static JsonObject Prefix(TranscriptChain chain, long c2s, long s2c) => new()
+    private static JsonObject Prefix(MessageChains chain, long c2s, long s2c) => new()
     {
         ["c2s_last_seq"] = c2s,
         ["s2c_last_seq"] = s2c,
         ["transcript_sha256"] = Hex(chain.TranscriptHash(c2s, s2c)!),
     };
 
-    private static JsonObject ReceiptCase(ReceiptIssuer issuer, byte[] sessionId, byte[] clientDer, byte[] serverDer, long c2s, long s2c, byte[] hash)
+    private static JsonObject ReceiptCase(Side issuer, byte[] sessionId, byte[] clientDer, byte[] serverDer, long c2s, long s2c, byte[] hash)
     {
         var content = Receipts.SignedContent(sessionId, issuer, clientDer, serverDer, c2s, s2c, hash);
         return new JsonObject

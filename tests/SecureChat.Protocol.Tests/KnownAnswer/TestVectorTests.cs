@@ -356,8 +356,8 @@ public sealed class TestVectorTests
         // Both frames come back out of one stream split at every byte.
         var stream = frames.SelectMany(f => f).ToArray();
         var buffer = SegmentedSequence.Create(stream.Select(b => new[] { b }).ToArray());
-        Assert.True(FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var one));
-        Assert.True(FrameReader.TryReadFrame(ref buffer, FrameReader.DefaultMaxFrameLength, out var two));
+        Assert.True(FrameReader.TryReadFrame(ref buffer, out var one));
+        Assert.True(FrameReader.TryReadFrame(ref buffer, out var two));
         Assert.Equal(frames[0], one.ToArray());
         Assert.Equal(frames[1], two.ToArray());
         Assert.Equal(0, buffer.Length);

@@ -57,11 +57,12 @@ public sealed class DeviationContext
 
     /// <summary>TH over the handshake frames as the other side saw them so far (what it will check a DH signature against).</summary>
     public byte[] WireHandshakeHash() =>
-        HandshakeTranscript.Compute(Wire.Where(f => f.Type is { } t && HandshakeTypes.Contains(t)).Select(f => f.Bytes));
+        HandshakeHash.Compute(Wire.Where(f => f.Type is { } t && HandshakeTypes.Contains(t)).Select(f => f.Bytes));
 
     /// <summary>Signs a DH public value for this peer's role over <see cref="WireHandshakeHash"/>, as an honest peer would.</summary>
-    public string SignDhValue(string phase, string group, byte[] value)
+    public string SignDhValue(string phaseName, string group, byte[] value)
     {
+        var phase = DhPhases.Is(phaseName, DhPhase.Auth) ? DhPhase.Auth : DhPhase.Chat;
         var th = WireHandshakeHash();
         var sig = IsServer
             ? Identity.SigningKey.Sign(DhSignatures.ServerContext(phase), DhSignatures.ServerContent(th, value))

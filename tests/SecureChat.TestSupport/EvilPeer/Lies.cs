@@ -74,7 +74,7 @@ public static class Lies
             var own = context.Identity.Certificate.RawData;
             var peer = context.Protocol.PeerCertificate!.RawData;
             var (clientDer, serverDer) = context.IsServer ? (peer, own) : (own, peer);
-            var issuer = context.IsServer ? ReceiptIssuer.Server : ReceiptIssuer.Client;
+            var issuer = context.IsServer ? Side.Server : Side.Client;
             var content = Receipts.SignedContent(Convert.FromHexString(lie.SessionId), issuer, clientDer, serverDer,
                 lie.C2sLastSeq, lie.S2cLastSeq, Convert.FromHexString(lie.TranscriptSha256));
             return lie with { Sig = Convert.ToBase64String(context.Identity.SigningKey.Sign(Labels.Receipt, content)) };

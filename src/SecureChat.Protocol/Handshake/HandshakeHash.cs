@@ -4,7 +4,7 @@ namespace SecureChat.Protocol.Handshake;
 
 /// <summary>The running handshake hash TH (protocol §3): SHA-256 over every handshake frame exactly as on
 /// the wire, length prefix included. It also keeps the frames for the transcript file header (§4.8).</summary>
-public sealed class HandshakeTranscript : IDisposable
+public sealed class HandshakeHash : IDisposable
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<byte[]> _frames = [];

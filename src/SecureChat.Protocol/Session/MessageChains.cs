@@ -7,13 +7,13 @@ namespace SecureChat.Protocol.Session;
 
 /// <summary>The canonical per-direction transcript chains of protocol §4.6; identical on both sides whatever
 /// the interleaving, because each direction is chained on its own in seqno order.</summary>
-public sealed class TranscriptChain
+public sealed class MessageChains
 {
     private readonly List<byte[]> _clientToServer;
     private readonly List<byte[]> _serverToClient;
 
     /// <summary>Starts both chains for <paramref name="sessionId"/>.</summary>
-    public TranscriptChain(ReadOnlySpan<byte> sessionId)
+    public MessageChains(ReadOnlySpan<byte> sessionId)
     {
         _clientToServer = [Seed(Direction.ClientToServer, sessionId)];
         _serverToClient = [Seed(Direction.ServerToClient, sessionId)];
@@ -51,7 +51,7 @@ public sealed class TranscriptChain
 
     /// <summary><c>chain_dir_0 = H("securechat/1 transcript " || dir || 0x00 || session_id)</c>.</summary>
     public static byte[] Seed(Direction direction, ReadOnlySpan<byte> sessionId) =>
-        SHA256.HashData(Labels.WithZeroAndSuffix(Labels.TranscriptChainSeed + direction.ToWire(), sessionId));
+        SHA256.HashData(Labels.WithZeroAndSuffix(Labels.MessageChainsSeed + direction.ToWire(), sessionId));
 
     /// <summary><c>chain_k = H(chain_(k-1) || line_k)</c>.</summary>
     public static byte[] Next(ReadOnlySpan<byte> previous, string line)

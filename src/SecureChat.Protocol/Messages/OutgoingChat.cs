@@ -1,0 +1,64 @@
+namespace SecureChat.Protocol.Messages;
+
+/// <summary>What a host asks to send as one chat message; the protocol adds the commitment randomness, the
+/// seqno and the timestamp (§4.5).</summary>
+/// <param name="Text">The message text.</param>
+/// <param name="From">For a relayed message: its author.</param>
+/// <param name="Kind"><see cref="ChatPlaintext.ChatKind"/> or <see cref="ChatPlaintext.SystemKind"/>; absent means chat.</param>
+/// <param name="OriginalTs">For a relayed message: the author's timestamp.</param>
+/// <param name="Presence">For a server notice: what happened.</param>
+/// <param name="Users">For a roster notice the users online; for a join or leave the one user concerned.</param>
+public sealed record OutgoingChat(
+    string Text,
+    string? From = null,
+    string? Kind = null,
+    long? OriginalTs = null,
+    PresenceEvent? Presence = null,
+    IReadOnlyList<string>? Users = null);
+
+/// <summary>Why the protocol refused to send a message; the session goes on and no seqno was used.</summary>
+public enum SendRefusal
+{
+    /// <summary>Not refused.</summary>
+    None,
+
+    /// <summary>The text is longer than the protocol allows (16 KiB of UTF-8).</summary>
+    TextTooLong,
+
+    /// <summary>The sealed message would not fit in one frame (JSON escaping and base64 grow it).</summary>
+    FrameTooLarge,
+}
+
+/// <summary>What a server notice announces (the <c>event</c> member of a system message).</summary>
+public enum PresenceEvent
+{
+    /// <summary>A user joined.</summary>
+    Join,
+
+    /// <summary>A user left.</summary>
+    Leave,
+
+    /// <summary>Who is online, sent to a user who has just joined.</summary>
+    Roster,
+}
+
+/// <summary>Wire spelling of <see cref="PresenceEvent"/>.</summary>
+public static class PresenceEvents
+{
+    /// <summary><c>join</c>, <c>leave</c> or <c>roster</c>.</summary>
+    public static string ToWire(this PresenceEvent presence) => presence switch
+    {
+        PresenceEvent.Join => "join",
+        PresenceEvent.Leave => "leave",
+        _ => "roster",
+    };
+
+    /// <summary>Parses the exact wire spelling; null for anything else (unknown events are ignored, not refused).</summary>
+    public static PresenceEvent? FromWire(string? text) => text switch
+    {
+        "join" => PresenceEvent.Join,
+        "leave" => PresenceEvent.Leave,
+        "roster" => PresenceEvent.Roster,
+        _ => null,
+    };
+}

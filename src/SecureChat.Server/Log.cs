@@ -1,0 +1,57 @@
+namespace SecureChat.Server;
+
+/// <summary>Every log event of the server, with its id, in one place. None carries a secret: no password, key,
+/// plaintext or ciphertext.</summary>
+/// <remarks>One placeholder vocabulary: <c>{ConnectionId}</c> is the transport's connection id, <c>{Remote}</c> always
+/// the peer's address and port as text (<c>unknown</c> when the transport has none), <c>{Username}</c> the logged-in
+/// user (empty before login), <c>{SessionId}</c> the session id in lowercase hex, <c>{Code}</c> a wire error code.</remarks>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "{ConnectionId} accepted from {Remote}")]
+    public static partial void Accepted(ILogger logger, string connectionId, string remote);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{ConnectionId} session {SessionId} established for {Username}")]
+    public static partial void Established(ILogger logger, string connectionId, string username, string sessionId);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "{ConnectionId} {Operation} from {Remote}: {Outcome}")]
+    public static partial void AuthOutcome(ILogger logger, string connectionId, string operation, string outcome, string remote);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "{ConnectionId} too many failed auth attempts from {Remote}; closed")]
+    public static partial void AuthFailed(ILogger logger, string connectionId, string remote);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "{ConnectionId} handshake timeout from {Remote}")]
+    public static partial void HandshakeTimeout(ILogger logger, string connectionId, string remote);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) protocol error {Code}: {Reason}")]
+    public static partial void ProtocolError(ILogger logger, string connectionId, string username, string code, string reason);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) the client reported {Code}: {Reason}")]
+    public static partial void PeerError(ILogger logger, string connectionId, string username, string code, string reason);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) send queue overflow; disconnecting the slow reader")]
+    public static partial void Overflow(ILogger logger, string connectionId, string username);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "{ConnectionId} ({Username}) idle timeout")]
+    public static partial void Idle(ILogger logger, string connectionId, string username);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) ended without the client's receipt")]
+    public static partial void NoPeerReceipt(ILogger logger, string connectionId, string username);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "{ConnectionId} ({Username}) receipts exchanged")]
+    public static partial void ReceiptsExchanged(ILogger logger, string connectionId, string username);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "{ConnectionId} ({Username}) peer closed the connection")]
+    public static partial void PeerClosed(ILogger logger, string connectionId, string username);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Information, Message = "{ConnectionId} ({Username}) connection lost ({Error})")]
+    public static partial void ConnectionLost(ILogger logger, string connectionId, string username, string error);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Debug, Message = "{ConnectionId} ({Username}) closed after {Received} received, {Sent} sent")]
+    public static partial void Closed(ILogger logger, string connectionId, string username, long received, long sent);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) a message from {From} is too large to relay once re-encoded; skipped")]
+    public static partial void RelayTooLarge(ILogger logger, string connectionId, string username, string from);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Warning, Message = "{ConnectionId} refused from {Remote}: the server is at its connection limit or stopping")]
+    public static partial void Refused(ILogger logger, string connectionId, string remote);
+}
