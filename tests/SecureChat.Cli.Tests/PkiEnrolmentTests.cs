@@ -193,6 +193,26 @@ public sealed class PkiEnrolmentTests(InitializedPki pki) : IClassFixture<Initia
         CliAssert.FailedWithOneSentence(result, expected);
     }
 
+    [Theory]
+    [InlineData("user", true)]
+    [InlineData("client", false)]
+    public async Task Issue_for_a_user_says_that_the_operator_knows_the_key(string role, bool notice)
+    {
+        using var sandbox = new CliSandbox();
+        var name = role == "user" ? Email : "kiosk";
+
+        var result = await sandbox.RunAsync("pki", "issue", "--role", role, "--name", name, "--pki", pki.Directory, "--out", ".");
+
+        CliAssert.Succeeded(result);
+        var line = result.StandardOutput.Split('\n').SingleOrDefault(l => l.Contains("now knows", StringComparison.Ordinal));
+        Assert.Equal(notice, line is not null);
+        if (notice)
+        {
+            Assert.Contains("'securechat pki request'", line, StringComparison.Ordinal);
+            Assert.Contains("'securechat pki sign'", line, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<CliSandbox> RequestedAsync()
     {
         var sandbox = new CliSandbox();

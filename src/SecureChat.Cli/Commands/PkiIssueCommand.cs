@@ -85,6 +85,12 @@ internal static class PkiIssueCommand
         output.WriteLine($"Issued a {role} certificate signed by {ca.Subject}:");
         PkiCommands.PrintWritten(output, certificatePath, certificate, role, width);
         PkiCommands.PrintKeyWritten(output, keyPath, width);
+        if (request.Role == CertificateRole.User)
+        {
+            output.WriteLine(
+                $"Note: the CA operator now knows {name}'s private key; so that only the user holds it, the user runs "
+                + "'securechat pki request' and the operator 'securechat pki sign'.");
+        }
     }
 
     private sealed record Request(
