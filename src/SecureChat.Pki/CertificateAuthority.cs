@@ -9,6 +9,7 @@ namespace SecureChat.Pki;
 public static class CertificateAuthority
 {
     private const int SerialNumberBytes = 16;
+    private const string RsaOid = "1.2.840.113549.1.1.1";
 
     /// <summary>Creates a self-signed root: CA:true and keyCertSign|cRLSign, both critical, with a subject key identifier.</summary>
     /// <returns>The root certificate with its private key.</returns>
@@ -51,32 +52,37 @@ public static class CertificateAuthority
         DateTimeOffset notBefore,
         DateTimeOffset notAfter)
     {
-        ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(subjectKey);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        CheckIssuer(issuer, notAfter);
-
-        // Backdating a leaf a little for clock skew is common; before a just-created CA it would be meaningless.
-        var issuerNotBefore = new DateTimeOffset(issuer.NotBefore.ToUniversalTime());
-        if (notBefore < issuerNotBefore)
+        if (subjectKey is not (RSA or ECDsa))
         {
-            notBefore = issuerNotBefore;
+            throw new ArgumentException("Only RSA and ECDSA keys are supported.", nameof(subjectKey));
         }
 
-        CheckValidity(notBefore, notAfter);
-
-        var request = CreateRequest(BuildSubject(name), subjectKey);
-        AddLeafExtensions(request, role, name, subjectKey is RSA);
-        request.CertificateExtensions.Add(AuthorityKeyIdentifier(issuer));
-
-        using var generator = new IssuerSigner(issuer);
-        using var unkeyed = request.Create(issuer.SubjectName, generator.Generator, notBefore, notAfter, NewSerialNumber());
+        using var unkeyed = IssueForPublicKey(issuer, role, name, new PublicKey(subjectKey), notBefore, notAfter);
         return subjectKey switch
         {
             RSA rsa => unkeyed.CopyWithPrivateKey(rsa),
-            ECDsa ecdsa => unkeyed.CopyWithPrivateKey(ecdsa),
-            _ => throw new ArgumentException("Only RSA and ECDSA keys are supported.", nameof(subjectKey)),
+            _ => unkeyed.CopyWithPrivateKey((ECDsa)subjectKey),
         };
+    }
+
+    /// <summary>Issues a per-user certificate for the public key of a verified signing request; the CA never sees the
+    /// private key.</summary>
+    /// <remarks>The certificate is built exactly as <see cref="Issue(X509Certificate2, CertificateRole, string, KeyKind, DateTimeOffset, DateTimeOffset)"/>
+    /// builds a <see cref="CertificateRole.User"/> certificate: from the request only the public key is taken, the
+    /// names come from <paramref name="email"/>, and no extension of the request is copied.</remarks>
+    /// <param name="issuer">The CA certificate, with its private key.</param>
+    /// <param name="request">A request whose signature was verified when it was loaded.</param>
+    /// <param name="email">The user's e-mail address, which the request must carry (<see cref="SigningRequest.CheckUser"/>).</param>
+    /// <returns>The certificate, without a private key.</returns>
+    /// <exception cref="PkiException">The request's key, names or extensions are not acceptable for a user.</exception>
+    /// <exception cref="ArgumentException">The issuer has no private key or is not a CA, or the leaf would outlive it.</exception>
+    public static X509Certificate2 SignUserRequest(
+        X509Certificate2 issuer, SigningRequest request, string email, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.CheckUser(email);
+        return IssueForPublicKey(issuer, CertificateRole.User, email, request.PublicKey, notBefore, notAfter);
     }
 
     /// <summary>Generates a fresh key pair of the given kind.</summary>
@@ -96,6 +102,30 @@ public static class CertificateAuthority
         var serial = RandomNumberGenerator.GetBytes(SerialNumberBytes);
         serial[0] = (byte)((serial[0] & 0x3F) | 0x40);
         return serial;
+    }
+
+    private static X509Certificate2 IssueForPublicKey(
+        X509Certificate2 issuer, CertificateRole role, string name, PublicKey subjectKey, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        CheckIssuer(issuer, notAfter);
+
+        // Backdating a leaf a little for clock skew is common; before a just-created CA it would be meaningless.
+        var issuerNotBefore = new DateTimeOffset(issuer.NotBefore.ToUniversalTime());
+        if (notBefore < issuerNotBefore)
+        {
+            notBefore = issuerNotBefore;
+        }
+
+        CheckValidity(notBefore, notAfter);
+
+        var request = new CertificateRequest(BuildSubject(name), subjectKey, HashAlgorithmName.SHA256);
+        AddLeafExtensions(request, role, name, subjectKey.Oid.Value == RsaOid);
+        request.CertificateExtensions.Add(AuthorityKeyIdentifier(issuer));
+
+        using var generator = new IssuerSigner(issuer);
+        return request.Create(issuer.SubjectName, generator.Generator, notBefore, notAfter, NewSerialNumber());
     }
 
     private static void AddLeafExtensions(CertificateRequest request, CertificateRole role, string name, bool isRsa)

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace SecureChat.Pki;
 
 /// <summary>The parts of a certificate the checks look at, decoded once so that a malformed certificate fails in
-/// one place (<see cref="TryRead"/>) instead of throwing from the middle of a check.</summary>
+/// one place (<see cref="TryRead(X509Certificate2, out string)"/>) instead of throwing from the middle of a check.</summary>
 internal sealed class CertificateFacts
 {
     private const string BasicConstraintsOid = "2.5.29.19";
@@ -13,6 +13,7 @@ internal sealed class CertificateFacts
     private const string ExtendedKeyUsageOid = "2.5.29.37";
     private const string SubjectAltNameOid = "2.5.29.17";
     private const string CommonNameOid = "2.5.4.3";
+    private const string EmailAddressAttributeOid = "1.2.840.113549.1.9.1";
     private const string RsaOid = "1.2.840.113549.1.1.1";
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
@@ -47,23 +48,67 @@ internal sealed class CertificateFacts
 
     public List<string> CommonNames { get; } = [];
 
+    /// <summary>PKCS#9 emailAddress attributes of the subject (deprecated by RFC 5280, still written by openssl recipes).</summary>
+    public List<string> SubjectEmailAddresses { get; } = [];
+
     /// <summary>Why the public key is not acceptable, or <see langword="null"/> when it is.</summary>
     public string? KeyProblem { get; private init; }
 
     /// <summary>Decodes the certificate; returns <see langword="null"/> with a reason when any part is malformed.</summary>
-    public static CertificateFacts? TryRead(X509Certificate2 certificate, out string problem)
-    {
-        try
-        {
-            var facts = new CertificateFacts
+    public static CertificateFacts? TryRead(X509Certificate2 certificate, out string problem) =>
+        TryRead(
+            () => new CertificateFacts
             {
                 NotBeforeUtc = certificate.NotBefore.ToUniversalTime(),
                 NotAfterUtc = certificate.NotAfter.ToUniversalTime(),
                 Serial = RevocationList.NormalizeSerial(certificate.SerialNumber),
-                KeyProblem = DescribeKeyProblem(certificate),
-            };
-            facts.ReadSubject(certificate.SubjectName);
-            if (!facts.ReadExtensions(certificate.Extensions, out problem))
+                KeyProblem = DescribeKeyProblem(certificate.PublicKey),
+            },
+            certificate.SubjectName,
+            certificate.Extensions,
+            out problem);
+
+    /// <summary>Decodes the subject, requested extensions and key of a signing request the same way; dates and serial
+    /// stay empty.</summary>
+    public static CertificateFacts? TryRead(
+        X500DistinguishedName subject, IEnumerable<X509Extension> extensions, PublicKey key, out string problem) =>
+        TryRead(() => new CertificateFacts { KeyProblem = DescribeKeyProblem(key) }, subject, extensions, out problem);
+
+    /// <summary>Why a public key is not acceptable (protocol §2: RSA 2048–16384 bits or ECDSA P-256), or
+    /// <see langword="null"/> when it is.</summary>
+    public static string? DescribeKeyProblem(PublicKey key)
+    {
+        switch (key.Oid.Value)
+        {
+            case RsaOid:
+                using (var rsa = key.GetRSAPublicKey() ?? throw new CryptographicException("No RSA key."))
+                {
+                    // The upper bound keeps an attacker from making us verify with an absurdly large modulus.
+                    return rsa.KeySize switch
+                    {
+                        < CertificateValidator.MinimumRsaBits => $"RSA key of {rsa.KeySize} bits is shorter than {CertificateValidator.MinimumRsaBits}",
+                        > CertificateValidator.MaximumRsaBits => $"RSA key of {rsa.KeySize} bits is longer than {CertificateValidator.MaximumRsaBits}",
+                        _ => null,
+                    };
+                }
+
+            case EcPublicKeyOid:
+                return key.EncodedParameters?.RawData is { } parameters && parameters.AsSpan().SequenceEqual(P256Parameters)
+                    ? null
+                    : "ECDSA key is not on curve P-256";
+            default:
+                return $"key algorithm {key.Oid.Value} is not RSA or ECDSA P-256";
+        }
+    }
+
+    private static CertificateFacts? TryRead(
+        Func<CertificateFacts> create, X500DistinguishedName subject, IEnumerable<X509Extension> extensions, out string problem)
+    {
+        try
+        {
+            var facts = create();
+            facts.ReadSubject(subject);
+            if (!facts.ReadExtensions(extensions, out problem))
             {
                 return null;
             }
@@ -78,44 +123,31 @@ internal sealed class CertificateFacts
         }
     }
 
-    private static string? DescribeKeyProblem(X509Certificate2 certificate)
-    {
-        switch (certificate.PublicKey.Oid.Value)
-        {
-            case RsaOid:
-                using (var rsa = certificate.GetRSAPublicKey() ?? throw new CryptographicException("No RSA key."))
-                {
-                    // The upper bound keeps an attacker from making us verify with an absurdly large modulus.
-                    return rsa.KeySize switch
-                    {
-                        < CertificateValidator.MinimumRsaBits => $"RSA key of {rsa.KeySize} bits is shorter than {CertificateValidator.MinimumRsaBits}",
-                        > CertificateValidator.MaximumRsaBits => $"RSA key of {rsa.KeySize} bits is longer than {CertificateValidator.MaximumRsaBits}",
-                        _ => null,
-                    };
-                }
-
-            case EcPublicKeyOid:
-                return certificate.PublicKey.EncodedParameters?.RawData is { } parameters && parameters.AsSpan().SequenceEqual(P256Parameters)
-                    ? null
-                    : "ECDSA key is not on curve P-256";
-            default:
-                return $"key algorithm {certificate.PublicKey.Oid.Value} is not RSA or ECDSA P-256";
-        }
-    }
-
     private void ReadSubject(X500DistinguishedName subject)
     {
         foreach (var rdn in subject.EnumerateRelativeDistinguishedNames())
         {
             // Multi-valued RDNs are not produced by any tool this project interoperates with; their CN is not used.
-            if (!rdn.HasMultipleElements && rdn.GetSingleElementType().Value == CommonNameOid)
+            if (rdn.HasMultipleElements)
             {
-                CommonNames.Add(rdn.GetSingleElementValue() ?? string.Empty);
+                continue;
+            }
+
+            switch (rdn.GetSingleElementType().Value)
+            {
+                case CommonNameOid:
+                    CommonNames.Add(rdn.GetSingleElementValue() ?? string.Empty);
+                    break;
+                case EmailAddressAttributeOid:
+                    SubjectEmailAddresses.Add(rdn.GetSingleElementValue() ?? string.Empty);
+                    break;
+                default:
+                    break;
             }
         }
     }
 
-    private bool ReadExtensions(X509ExtensionCollection extensions, out string problem)
+    private bool ReadExtensions(IEnumerable<X509Extension> extensions, out string problem)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var extension in extensions)

@@ -14,7 +14,7 @@ public static class PemFiles
     private const string EcLabel = "EC PRIVATE KEY";
     private const string EncryptedPkcs8Label = "ENCRYPTED PRIVATE KEY";
 
-    private const UnixFileMode PublicFileMode =
+    internal const UnixFileMode PublicFileMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -3,9 +3,11 @@ namespace SecureChat.Cli.Tests;
 public sealed class PkiHelpTests
 {
     [Theory]
-    [InlineData("pki", "init", "issue", "show", "revoke")]
+    [InlineData("pki", "init", "issue", "request", "sign", "show", "revoke")]
     [InlineData("pki init", "--out", "--server-name", "--client-name", "--days", "--force")]
     [InlineData("pki issue", "--role", "--name", "--pki", "--out", "--days", "--key", "--force", "rsa2048", "p256")]
+    [InlineData("pki request", "--name", "EMAIL", "--out", "--key", "--force", "p256", "rsa3072", "mode 0600")]
+    [InlineData("pki sign", "--pki", "--csr", "--role", "--name", "--days", "--out", "--force")]
     [InlineData("pki show", "FILE", "--json")]
     [InlineData("pki revoke", "--serial", "--cert", "--pki", "revoked.txt")]
     public async Task Every_pki_verb_explains_itself(string verb, params string[] mentioned)

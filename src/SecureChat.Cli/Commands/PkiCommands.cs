@@ -24,6 +24,17 @@ internal static class PkiCommands
     /// <summary>How long a leaf certificate is valid unless <c>--days</c> says otherwise.</summary>
     public const int DefaultLeafDays = 365;
 
+    /// <summary>The key type of a new key unless <c>--key</c> says otherwise.</summary>
+    public const string DefaultKey = "rsa2048";
+
+    /// <summary>The key types <c>--key</c> accepts, by their command-line names.</summary>
+    public static readonly IReadOnlyDictionary<string, KeyKind> KeyKinds = new Dictionary<string, KeyKind>(StringComparer.Ordinal)
+    {
+        ["rsa2048"] = KeyKind.Rsa2048,
+        ["rsa3072"] = KeyKind.Rsa3072,
+        ["p256"] = KeyKind.EcdsaP256,
+    };
+
     // Leaves are backdated a little so a peer whose clock runs slightly behind still accepts them.
     private static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
 
@@ -35,6 +46,8 @@ internal static class PkiCommands
             "Create and manage the certificates SecureChat trusts: a Root CA, server, client and per-user certificates.");
         command.Subcommands.Add(PkiInitCommand.Create());
         command.Subcommands.Add(PkiIssueCommand.Create());
+        command.Subcommands.Add(PkiRequestCommand.Create());
+        command.Subcommands.Add(PkiSignCommand.Create());
         command.Subcommands.Add(PkiShowCommand.Create());
         command.Subcommands.Add(PkiRevokeCommand.Create());
         return command;
@@ -58,6 +71,14 @@ internal static class PkiCommands
         HelpName = "N",
         DefaultValueFactory = _ => DefaultLeafDays,
     };
+
+    /// <summary>The <c>--key</c> option: the type of a newly generated key.</summary>
+    public static Option<string> KeyOption(string description)
+    {
+        var key = new Option<string>("--key") { Description = description, DefaultValueFactory = _ => DefaultKey };
+        key.AcceptOnlyFromAmong([.. KeyKinds.Keys]);
+        return key;
+    }
 
     /// <summary>The current time in whole seconds, the precision certificates store.</summary>
     public static DateTimeOffset Now() => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
@@ -114,6 +135,33 @@ internal static class PkiCommands
         }
     }
 
+    /// <summary>Loads the CA certificate and key of a PKI directory and checks that they can sign a leaf valid until
+    /// <paramref name="notAfter"/>.</summary>
+    /// <exception cref="PkiException">The directory or a file is missing or unusable, the certificate is not a CA, or it expired.</exception>
+    /// <exception cref="ArgumentException">A leaf of <paramref name="days"/> days would outlive the CA.</exception>
+    public static X509Certificate2 LoadCa(string directory, DateTimeOffset now, DateTimeOffset notAfter, int days)
+    {
+        RequirePkiDirectory(directory);
+        var certificatePath = Path.Combine(directory, CaCertificateFile);
+        var keyPath = Path.Combine(directory, CaKeyFile);
+        var ca = Load(() => PemFiles.LoadCertificateWithKey(certificatePath, keyPath), certificatePath, keyPath);
+        try
+        {
+            CheckCa(ca, certificatePath, now, notAfter, days);
+            return ca;
+        }
+        catch
+        {
+            ca.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The SHA-256 of a public key (SubjectPublicKeyInfo) as colon-separated hex, the same on the user's
+    /// request and on the certificate, so both sides can compare it over another channel.</summary>
+    public static string KeyFingerprint(PublicKey key) =>
+        string.Join(':', SHA256.HashData(key.ExportSubjectPublicKeyInfo()).Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
+
     /// <summary>Runs a <see cref="PemFiles"/> loader on user-supplied paths, first turning the mistakes its messages
     /// describe poorly (a directory, a pipe) into one clear sentence.</summary>
     /// <exception cref="PkiException">A path is a directory or not a regular file, or the loader refused the file.</exception>
@@ -162,4 +210,28 @@ internal static class PkiCommands
     /// <summary>Prints the line for a private key just written.</summary>
     public static void PrintKeyWritten(TextWriter output, string path, int width) =>
         output.WriteLine($"  {path.PadRight(width)}  private key (PKCS#8, mode 0600)");
+
+    // CertificateAuthority checks these too, but its messages speak of parameters; these speak of the files and flags.
+    private static void CheckCa(X509Certificate2 ca, string path, DateTimeOffset now, DateTimeOffset notAfter, int days)
+    {
+        if (ca.Extensions["2.5.29.19"] is X509BasicConstraintsExtension { CertificateAuthority: false })
+        {
+            throw new PkiException($"The certificate '{path}' is not a CA certificate (its basic constraints say CA:FALSE).");
+        }
+
+        var caNotAfter = new DateTimeOffset(ca.NotAfter.ToUniversalTime());
+        if (caNotAfter <= now)
+        {
+            throw new PkiException($"The CA certificate '{path}' expired on {Day(caNotAfter)}; create a new PKI with 'securechat pki init'.");
+        }
+
+        if (notAfter > caNotAfter)
+        {
+            throw new ArgumentException(
+                $"A certificate valid for {days} days would outlive the CA, which expires on {Day(caNotAfter)}; "
+                + $"choose --days {Math.Max(1, (caNotAfter - now).Days)} or fewer.");
+        }
+    }
+
+    private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
 using SecureChat.Pki;
 
 namespace SecureChat.Cli.Commands;
@@ -13,13 +11,6 @@ internal static class PkiIssueCommand
         ["server"] = CertificateRole.Server,
         ["client"] = CertificateRole.Client,
         ["user"] = CertificateRole.User,
-    };
-
-    private static readonly Dictionary<string, KeyKind> Keys = new(StringComparer.Ordinal)
-    {
-        ["rsa2048"] = KeyKind.Rsa2048,
-        ["rsa3072"] = KeyKind.Rsa3072,
-        ["p256"] = KeyKind.EcdsaP256,
     };
 
     /// <summary>Builds the command.</summary>
@@ -45,12 +36,7 @@ internal static class PkiIssueCommand
             HelpName = "DIR",
         };
         var days = PkiCommands.DaysOption("How many days the certificate is valid; not beyond the CA's own expiry.");
-        var key = new Option<string>("--key")
-        {
-            Description = "Key type of the new certificate.",
-            DefaultValueFactory = _ => "rsa2048",
-        };
-        key.AcceptOnlyFromAmong([.. Keys.Keys]);
+        var key = PkiCommands.KeyOption("Key type of the new certificate.");
         var force = PkiCommands.ForceOption("Overwrite NAME.crt and NAME.key if they exist.");
 
         var command = new Command("issue", "Issue a server, client or per-user certificate signed by the CA in --pki.");
@@ -70,7 +56,7 @@ internal static class PkiIssueCommand
                 pkiDirectory,
                 parse.GetValue(output) ?? pkiDirectory,
                 parse.GetValue(days),
-                Keys[parse.GetValue(key) ?? "rsa2048"],
+                PkiCommands.KeyKinds[parse.GetValue(key) ?? PkiCommands.DefaultKey],
                 parse.GetValue(force)));
             return Task.FromResult(0);
         }));
@@ -87,11 +73,7 @@ internal static class PkiIssueCommand
         var keyPath = Path.Combine(request.OutputDirectory, name + ".key");
         PkiCommands.RefuseToOverwrite([certificatePath, keyPath], request.Force);
 
-        PkiCommands.RequirePkiDirectory(request.PkiDirectory);
-        var caCertificatePath = Path.Combine(request.PkiDirectory, PkiCommands.CaCertificateFile);
-        var caKeyPath = Path.Combine(request.PkiDirectory, PkiCommands.CaKeyFile);
-        using var ca = PkiCommands.Load(() => PemFiles.LoadCertificateWithKey(caCertificatePath, caKeyPath), caCertificatePath, caKeyPath);
-        CheckCa(ca, caCertificatePath, now, notAfter, request.Days);
+        using var ca = PkiCommands.LoadCa(request.PkiDirectory, now, notAfter, request.Days);
 
         PkiCommands.EnsureDirectory(request.OutputDirectory);
         using var certificate = CertificateAuthority.Issue(ca, request.Role, name, request.Key, notBefore, notAfter);
@@ -103,31 +85,13 @@ internal static class PkiIssueCommand
         output.WriteLine($"Issued a {role} certificate signed by {ca.Subject}:");
         PkiCommands.PrintWritten(output, certificatePath, certificate, role, width);
         PkiCommands.PrintKeyWritten(output, keyPath, width);
-    }
-
-    // CertificateAuthority checks these too, but its messages speak of parameters; these speak of the files and flags.
-    private static void CheckCa(X509Certificate2 ca, string path, DateTimeOffset now, DateTimeOffset notAfter, int days)
-    {
-        if (ca.Extensions["2.5.29.19"] is X509BasicConstraintsExtension { CertificateAuthority: false })
+        if (request.Role == CertificateRole.User)
         {
-            throw new PkiException($"The certificate '{path}' is not a CA certificate (its basic constraints say CA:FALSE).");
-        }
-
-        var caNotAfter = new DateTimeOffset(ca.NotAfter.ToUniversalTime());
-        if (caNotAfter <= now)
-        {
-            throw new PkiException($"The CA certificate '{path}' expired on {Day(caNotAfter)}; create a new PKI with 'securechat pki init'.");
-        }
-
-        if (notAfter > caNotAfter)
-        {
-            throw new ArgumentException(
-                $"A certificate valid for {days} days would outlive the CA, which expires on {Day(caNotAfter)}; "
-                + $"choose --days {Math.Max(1, (caNotAfter - now).Days)} or fewer.");
+            output.WriteLine(
+                $"Note: the CA operator now knows {name}'s private key; so that only the user holds it, the user runs "
+                + "'securechat pki request' and the operator 'securechat pki sign'.");
         }
     }
-
-    private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private sealed record Request(
         CertificateRole Role, string Name, string PkiDirectory, string OutputDirectory, int Days, KeyKind Key, bool Force);
