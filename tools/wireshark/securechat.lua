@@ -341,6 +341,9 @@ local function heuristic(tvb, pinfo, tree)
     local length = tvb(0, 4):uint()
     if length < 8 or length > MAX_FRAME then return false end
     if tvb(4, 8):string() ~= '{"type":' then return false end
+    -- Heuristic dissectors are called with desegmentation already used up by TCP's own attempts; restore it so that
+    -- a frame split across segments is reassembled, then keep this connection for SecureChat.
+    if pinfo.can_desegment > 0 then pinfo.can_desegment = 2 end
     pinfo.conversation = p
     p.dissector(tvb, pinfo, tree)
     return true
