@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SecureChat.Accounts;
+using SecureChat.Cli.Attack;
+using SecureChat.Cli.Capture;
 using SecureChat.Client;
 using SecureChat.Crypto;
 using SecureChat.Evidence.Audit;
@@ -14,16 +16,25 @@ namespace SecureChat.Cli;
 /// <summary>The one-command demonstration: every step runs the real components over real loopback sockets.</summary>
 internal static class DemoRun
 {
-    public static async Task<int> RunAsync(string? keepDirectory, CancellationToken cancellationToken)
+    /// <summary>Runs the demo in <paramref name="keepDirectory"/> (or a temporary folder); with <paramref name="pcap"/>,
+    /// every frame of both users' sessions is also written there as pcapng.</summary>
+    public static async Task<int> RunAsync(string? keepDirectory, string? pcap, CancellationToken cancellationToken)
     {
         var root = keepDirectory is null ? Directory.CreateTempSubdirectory("securechat-demo-").FullName : Path.GetFullPath(keepDirectory);
         Directory.CreateDirectory(root);
+        var capture = pcap is null ? null : CaptureFile.Create(pcap);
         try
         {
-            return await RunInAsync(root, cancellationToken).ConfigureAwait(false);
+            return await RunInAsync(root, capture, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            if (capture is not null)
+            {
+                capture.Dispose();
+                AnsiConsole.MarkupLine($"capture: {capture.Packets} packets written to [bold]{Markup.Escape(pcap!)}[/]");
+            }
+
             if (keepDirectory is null)
             {
                 Directory.Delete(root, recursive: true);
@@ -35,7 +46,7 @@ internal static class DemoRun
         }
     }
 
-    private static async Task<int> RunInAsync(string root, CancellationToken cancellationToken)
+    private static async Task<int> RunInAsync(string root, CaptureFile? capture, CancellationToken cancellationToken)
     {
         var pki = Path.Combine(root, "pki");
         Step(1, "Authenticity", "a private Root CA issues X.509 certificates for server.local and client.local");
@@ -56,39 +67,52 @@ internal static class DemoRun
             await server.StartAsync(cancellationToken).ConfigureAwait(false);
             Say($"listening on {server.EndPoint}");
 
-            Step(3, "Mutual authentication + confidentiality of credentials",
-                "each client checks the server certificate, both sign their DH shares over the handshake hash, and register under k_auth (AES-128-GCM)");
-            var alice = await ConnectAsync(server, pki, root, "alice", cancellationToken).ConfigureAwait(false);
-            var bob = await ConnectAsync(server, pki, root, "bob", cancellationToken).ConfigureAwait(false);
-
-            // The server adds bob to its room just after his handshake ends; its roster notice says he is in.
-            await NoticeAsync(bob, "roster", cancellationToken).ConfigureAwait(false);
-            var store = UserStoreFactory.Create(options.Db);
-            var stored = await store.FindByEmailAsync("alice@example.org", cancellationToken).ConfigureAwait(false);
-            Say($"the database keeps only a salted Argon2id hash: [dim]{Markup.Escape(stored!.PasswordHash[..Math.Min(40, stored.PasswordHash.Length)])}…[/]");
-
-            Step(4, "Confidentiality, integrity, replay protection",
-                "each message is AES-128-GCM under k_chat, RSA-PSS signed over session, direction, seqno, ts, ciphertext and a commitment");
-            await alice.SendAsync("Hi Bob, the meeting is at 10.", cancellationToken).ConfigureAwait(false);
-            var atBob = await NextChatAsync(bob, cancellationToken).ConfigureAwait(false);
-            Say($"bob received from {atBob.From}: \"{Markup.Escape(atBob.Text)}\" (signature, seqno {atBob.Seqno}, freshness and commitment checked)");
-            await bob.SendAsync("Thanks Alice, see you there.", cancellationToken).ConfigureAwait(false);
-            var atAlice = await NextChatAsync(alice, cancellationToken).ConfigureAwait(false);
-            Say($"alice received from {atAlice.From}: \"{Markup.Escape(atAlice.Text)}\"");
-
-            Step(5, "Non-repudiation", "both sides end with signed receipts over the canonical transcript hash");
-            foreach (var (name, client) in new[] { ("alice", alice), ("bob", bob) })
+            // With a capture, the clients connect through a relay that changes nothing and records every frame.
+            var tap = capture is null ? null : new FrameProxy(server.EndPoint, capture: capture);
+            var port = tap?.Port ?? server.EndPoint.Port;
+            try
             {
-                if (client == bob)
-                {
-                    // A notice still on its way when bob sends his receipt would be logged but not covered by it,
-                    // leaving both of his files accepted but incomplete: bob ends once he has heard alice leave.
-                    await NoticeAsync(bob, "leave", cancellationToken).ConfigureAwait(false);
-                }
+                Step(3, "Mutual authentication + confidentiality of credentials",
+                    "each client checks the server certificate, both sign their DH shares over the handshake hash, and register under k_auth (AES-128-GCM)");
+                var alice = await ConnectAsync(port, pki, root, "alice", cancellationToken).ConfigureAwait(false);
+                var bob = await ConnectAsync(port, pki, root, "bob", cancellationToken).ConfigureAwait(false);
 
-                var ended = await client.EndAsync(cancellationToken).ConfigureAwait(false);
-                Say($"{name}: receipts {(ended.ReceiptsMatched ? "[green]exchanged and verified[/]" : "[red]did not match[/]")}");
-                await client.DisposeAsync().ConfigureAwait(false);
+                // The server adds bob to its room just after his handshake ends; its roster notice says he is in.
+                await NoticeAsync(bob, "roster", cancellationToken).ConfigureAwait(false);
+                var store = UserStoreFactory.Create(options.Db);
+                var stored = await store.FindByEmailAsync("alice@example.org", cancellationToken).ConfigureAwait(false);
+                Say($"the database keeps only a salted Argon2id hash: [dim]{Markup.Escape(stored!.PasswordHash[..Math.Min(40, stored.PasswordHash.Length)])}…[/]");
+
+                Step(4, "Confidentiality, integrity, replay protection",
+                    "each message is AES-128-GCM under k_chat, RSA-PSS signed over session, direction, seqno, ts, ciphertext and a commitment");
+                await alice.SendAsync("Hi Bob, the meeting is at 10.", cancellationToken).ConfigureAwait(false);
+                var atBob = await NextChatAsync(bob, cancellationToken).ConfigureAwait(false);
+                Say($"bob received from {atBob.From}: \"{Markup.Escape(atBob.Text)}\" (signature, seqno {atBob.Seqno}, freshness and commitment checked)");
+                await bob.SendAsync("Thanks Alice, see you there.", cancellationToken).ConfigureAwait(false);
+                var atAlice = await NextChatAsync(alice, cancellationToken).ConfigureAwait(false);
+                Say($"alice received from {atAlice.From}: \"{Markup.Escape(atAlice.Text)}\"");
+
+                Step(5, "Non-repudiation", "both sides end with signed receipts over the canonical transcript hash");
+                foreach (var (name, client) in new[] { ("alice", alice), ("bob", bob) })
+                {
+                    if (client == bob)
+                    {
+                        // A notice still on its way when bob sends his receipt would be logged but not covered by it,
+                        // leaving both of his files accepted but incomplete: bob ends once he has heard alice leave.
+                        await NoticeAsync(bob, "leave", cancellationToken).ConfigureAwait(false);
+                    }
+
+                    var ended = await client.EndAsync(cancellationToken).ConfigureAwait(false);
+                    Say($"{name}: receipts {(ended.ReceiptsMatched ? "[green]exchanged and verified[/]" : "[red]did not match[/]")}");
+                    await client.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (tap is not null)
+                {
+                    await tap.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
             await server.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -150,10 +174,10 @@ internal static class DemoRun
         PemFiles.SavePrivateKey(path, key);
     }
 
-    private static async Task<ChatClient> ConnectAsync(SecureChatServer server, string pki, string root, string name, CancellationToken cancellationToken)
+    private static async Task<ChatClient> ConnectAsync(int port, string pki, string root, string name, CancellationToken cancellationToken)
     {
         var options = ClientSetup.Load(pki, null, null, null, "server.local", Path.Combine(root, "client-transcripts", name));
-        var client = await ChatClient.ConnectAsync("127.0.0.1", server.EndPoint.Port, options, cancellationToken).ConfigureAwait(false);
+        var client = await ChatClient.ConnectAsync("127.0.0.1", port, options, cancellationToken).ConfigureAwait(false);
         var password = Convert.ToBase64String(IEntropySource.System.GetBytes(12));
         var response = await client.RegisterAsync($"{name}@example.org", name, password, cancellationToken).ConfigureAwait(false);
         if (!response.Ok)

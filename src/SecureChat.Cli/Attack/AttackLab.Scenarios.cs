@@ -13,7 +13,7 @@ internal sealed partial class AttackLab
 {
     private async Task EavesdropAsync(CancellationToken cancellationToken)
     {
-        await using var proxy = new FrameProxy(server);
+        await using var proxy = Proxy();
         var (client, email, password) = await VictimAsync(proxy, cancellationToken).ConfigureAwait(false);
         await using (client.ConfigureAwait(false))
         {
@@ -38,7 +38,7 @@ internal sealed partial class AttackLab
     private async Task TamperAsync(CancellationToken cancellationToken)
     {
         var flipped = false;
-        await using var proxy = new FrameProxy(server, (toServer, frame) =>
+        await using var proxy = Proxy((toServer, frame) =>
         {
             if (toServer && !flipped && TryDecode(frame) is ChatMessage msg)
             {
@@ -63,7 +63,7 @@ internal sealed partial class AttackLab
     private async Task ReplayAsync(CancellationToken cancellationToken)
     {
         var replayed = false;
-        await using var proxy = new FrameProxy(server, (toServer, frame) =>
+        await using var proxy = Proxy((toServer, frame) =>
         {
             if (toServer && !replayed && TryDecode(frame) is ChatMessage)
             {
@@ -97,13 +97,13 @@ internal sealed partial class AttackLab
             PemFiles.SavePrivateKey(Path.Combine(rogue, "client.key"), key);
         }
 
-        await using var proxy = new FrameProxy(server);
+        await using var proxy = Proxy();
         var refused = await RefusedAsync(() => ChatClient.ConnectAsync("127.0.0.1", proxy.Port,
             ClientOptions(certFile: Path.Combine(rogue, "client.crt"), keyFile: Path.Combine(rogue, "client.key")), cancellationToken)).ConfigureAwait(false);
         Row("present a client.local certificate issued by a rogue CA", Describe(refused) ?? "accepted?", refused?.Code == ProtocolErrorCode.BadCert);
 
-        // The client expects another name: the real server's certificate must not pass for it.
-        var impostor = await RefusedAsync(() => ChatClient.ConnectAsync("127.0.0.1", server.Port, ClientOptions(serverName: "bank.local"), cancellationToken)).ConfigureAwait(false);
+        // The client expects another name: the real server's certificate (relayed unchanged) must not pass for it.
+        var impostor = await RefusedAsync(() => ChatClient.ConnectAsync("127.0.0.1", proxy.Port, ClientOptions(serverName: "bank.local"), cancellationToken)).ConfigureAwait(false);
         Row("impersonate bank.local with the real server.local certificate", Describe(impostor) ?? "accepted?", impostor?.Code == ProtocolErrorCode.BadCert);
     }
 
@@ -113,7 +113,7 @@ internal sealed partial class AttackLab
         {
             using var attacker = DhKeyPair.Generate(DhGroup.Ffdhe2048, IEntropySource.System);
             var ours = Convert.ToBase64String(attacker.PublicValue);
-            await using var proxy = new FrameProxy(server, (direction, frame) =>
+            await using var proxy = Proxy((direction, frame) =>
             {
                 var message = direction == toServer ? TryDecode(frame) : null;
                 return message switch
@@ -144,12 +144,14 @@ internal sealed partial class AttackLab
 
     private async Task BruteForceAsync(CancellationToken cancellationToken)
     {
-        var (victim, email, _) = await VictimAsync(null, cancellationToken).ConfigureAwait(false);
+        // The proxy only relays (and records, with --pcap): the guesses are the server's to refuse.
+        await using var proxy = Proxy();
+        var (victim, email, _) = await VictimAsync(proxy, cancellationToken).ConfigureAwait(false);
         await victim.DisposeAsync().ConfigureAwait(false);
         var codes = new List<string>();
         for (var connection = 0; connection < 3; connection++)
         {
-            var client = await ChatClient.ConnectAsync("127.0.0.1", server.Port, ClientOptions(), cancellationToken).ConfigureAwait(false);
+            var client = await ChatClient.ConnectAsync("127.0.0.1", proxy.Port, ClientOptions(), cancellationToken).ConfigureAwait(false);
             await using (client.ConfigureAwait(false))
             {
                 try
@@ -170,7 +172,7 @@ internal sealed partial class AttackLab
         }
 
         Row($"guess the victim's password 9 times over 3 connections", string.Join(" ", codes), codes.Contains("AUTH_FAILED") && codes.Contains("RATE_LIMITED"));
-        var probe = await ChatClient.ConnectAsync("127.0.0.1", server.Port, ClientOptions(), cancellationToken).ConfigureAwait(false);
+        var probe = await ChatClient.ConnectAsync("127.0.0.1", proxy.Port, ClientOptions(), cancellationToken).ConfigureAwait(false);
         await using (probe.ConfigureAwait(false))
         {
             var unknown = await probe.LoginAsync("nobody-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3)) + "@example.org", "whatever1", cancellationToken).ConfigureAwait(false);

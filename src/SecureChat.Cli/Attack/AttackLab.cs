@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SecureChat.Cli.Capture;
 using SecureChat.Client;
 using SecureChat.Crypto;
 using SecureChat.Protocol;
@@ -12,14 +13,15 @@ namespace SecureChat.Cli.Attack;
 
 /// <summary>Runs one attack scenario against a real server through a real TCP man in the middle and reports
 /// what was tried and how the honest parties refused it.</summary>
-internal sealed partial class AttackLab(IPEndPoint server, string pki, string work)
+internal sealed partial class AttackLab(IPEndPoint server, string pki, string work, CaptureFile? capture = null)
 {
     public static readonly string[] Scenarios = ["eavesdrop", "tamper", "replay", "bad-cert", "mitm", "bruteforce"];
 
     private readonly List<(string Attempt, string Outcome, bool Defended)> _rows = [];
 
-    /// <summary>Starts a local server (unless a target is given) and runs the scenario; 0 when every attempt was refused.</summary>
-    public static async Task<int> RunAsync(string scenario, string? target, string? pkiDirectory, CancellationToken cancellationToken)
+    /// <summary>Starts a local server (unless a target is given) and runs the scenario; 0 when every attempt was refused.
+    /// With <paramref name="pcap"/>, every frame the man in the middle relayed is written there as pcapng.</summary>
+    public static async Task<int> RunAsync(string scenario, string? target, string? pkiDirectory, string? pcap, CancellationToken cancellationToken)
     {
         if (!Scenarios.Contains(scenario))
         {
@@ -27,12 +29,13 @@ internal sealed partial class AttackLab(IPEndPoint server, string pki, string wo
         }
 
         var work = Directory.CreateTempSubdirectory("securechat-attack-").FullName;
+        var capture = pcap is null ? null : CaptureFile.Create(pcap);
         try
         {
             if (target is not null)
             {
                 var endPoint = SecureChatServer.ParseEndPoint(target);
-                return await new AttackLab(endPoint, pkiDirectory ?? "./pki", work).RunScenarioAsync(scenario, cancellationToken).ConfigureAwait(false);
+                return await new AttackLab(endPoint, pkiDirectory ?? "./pki", work, capture).RunScenarioAsync(scenario, cancellationToken).ConfigureAwait(false);
             }
 
             var pki = DemoRun.MakePkiFiles(Path.Combine(work, "pki"));
@@ -48,7 +51,7 @@ internal sealed partial class AttackLab(IPEndPoint server, string pki, string wo
             {
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);
                 AnsiConsole.MarkupLine($"[dim]local server on {host.EndPoint} (SQLite, fresh PKI in {Markup.Escape(work)})[/]");
-                var result = await new AttackLab(host.EndPoint, pki, work).RunScenarioAsync(scenario, cancellationToken).ConfigureAwait(false);
+                var result = await new AttackLab(host.EndPoint, pki, work, capture).RunScenarioAsync(scenario, cancellationToken).ConfigureAwait(false);
                 await host.StopAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
@@ -56,6 +59,11 @@ internal sealed partial class AttackLab(IPEndPoint server, string pki, string wo
         finally
         {
             Directory.Delete(work, recursive: true);
+            if (capture is not null)
+            {
+                capture.Dispose();
+                AnsiConsole.MarkupLine($"capture: {capture.Packets} packets written to [bold]{Markup.Escape(pcap!)}[/]");
+            }
         }
     }
 
@@ -85,6 +93,9 @@ internal sealed partial class AttackLab(IPEndPoint server, string pki, string wo
     }
 
     private void Row(string attempt, string outcome, bool defended) => _rows.Add((attempt, outcome, defended));
+
+    /// <summary>A man in the middle in front of the server that records into the capture file, if there is one.</summary>
+    private FrameProxy Proxy(Func<bool, byte[], IEnumerable<byte[]>>? tamper = null) => new(server, tamper, capture);
 
     private ChatClientOptions ClientOptions(string? serverName = null, string? caFile = null, string? certFile = null, string? keyFile = null) =>
         ClientSetup.Load(pki, certFile, keyFile, caFile, serverName ?? "server.local", Path.Combine(work, "client-transcripts"));

@@ -9,8 +9,9 @@ internal static class DemoCommand
     public static Command Create()
     {
         var keep = new Option<string?>("--keep") { Description = "Keep the demo's files (PKI, database, transcripts) in this folder instead of a temporary one." };
-        var command = new Command("demo", "Make a PKI, start a server on SQLite, let two users chat, end with receipts and audit the transcripts.") { keep };
-        command.SetAction(CliRunner.Guard((parse, cancellationToken) => DemoRun.RunAsync(parse.GetValue(keep), cancellationToken)));
+        var pcap = new Option<string?>("--pcap") { Description = "Also write every frame of both users' sessions to this pcapng file, for Wireshark." };
+        var command = new Command("demo", "Make a PKI, start a server on SQLite, let two users chat, end with receipts and audit the transcripts.") { keep, pcap };
+        command.SetAction(CliRunner.Guard((parse, cancellationToken) => DemoRun.RunAsync(parse.GetValue(keep), parse.GetValue(pcap), cancellationToken)));
         return command;
     }
 }
