@@ -235,7 +235,7 @@ public sealed class CredentialService
     private static class Messages
     {
         public static readonly CredentialResult InvalidEmail = Invalid("The e-mail address is not valid.");
-        public static readonly CredentialResult InvalidUsername = Invalid("The username must be 3 to 32 characters: letters, digits, '_', '.' or '-'.");
+        public static readonly CredentialResult InvalidUsername = Invalid($"The username must be {CredentialRules.MinUsernameLength} to {CredentialRules.MaxUsernameLength} characters: letters, digits, '_', '.' or '-'.");
         public static readonly CredentialResult InvalidPassword = Invalid("The password must be 8 to 1024 characters long.");
         public static readonly CredentialResult InvalidLoginPassword = Invalid("The password must be 1 to 1024 characters long.");
         public static readonly CredentialResult EmailTaken = new(CredentialOutcome.UserExists, null, "An account with this e-mail address already exists.");

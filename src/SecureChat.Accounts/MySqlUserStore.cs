@@ -92,8 +92,8 @@ public sealed class MySqlUserStore : SqlUserStore
             CREATE TABLE IF NOT EXISTS {UsersTable} (
                 id BIGINT NOT NULL AUTO_INCREMENT,
                 email VARCHAR({MaxEmailLength}) NOT NULL,
-                username VARCHAR({MaxUsernameLength}) NOT NULL,
-                username_key VARCHAR({MaxUsernameLength}) NOT NULL,
+                username VARCHAR({UsernameColumnWidth}) NOT NULL,
+                username_key VARCHAR({UsernameColumnWidth}) NOT NULL,
                 salt VARBINARY({MaxSaltLength}) NOT NULL,
                 password_hash VARCHAR({MaxPasswordHashLength}) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
                 created_ms BIGINT NOT NULL,

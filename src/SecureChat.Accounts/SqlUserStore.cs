@@ -17,8 +17,9 @@ public abstract class SqlUserStore : IUserStore
     /// <summary>The longest e-mail address a store accepts (RFC 5321 path limit).</summary>
     public const int MaxEmailLength = 254;
 
-    /// <summary>The longest username a store accepts.</summary>
-    public const int MaxUsernameLength = 64;
+    /// <summary>Width of the username columns: wider than the one username rule (<see cref="CredentialRules"/>), so
+    /// the rule can grow without a schema migration. The store itself enforces the rule.</summary>
+    public const int UsernameColumnWidth = 64;
 
     /// <summary>The longest PHC string a store accepts.</summary>
     public const int MaxPasswordHashLength = 255;
@@ -89,7 +90,7 @@ public abstract class SqlUserStore : IUserStore
         ArgumentNullException.ThrowIfNull(user);
         var email = NormalizeEmail(user.Email);
         ArgumentException.ThrowIfNullOrWhiteSpace(user.Username);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(user.Username.Length, MaxUsernameLength, nameof(user));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(user.Username.Length, CredentialRules.MaxUsernameLength, nameof(user));
         ArgumentNullException.ThrowIfNull(user.Salt);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(user.Salt.Length, MaxSaltLength, nameof(user));
         ArgumentException.ThrowIfNullOrEmpty(user.PasswordHash);

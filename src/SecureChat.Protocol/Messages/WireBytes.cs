@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace SecureChat.Protocol.Messages;
 
 /// <summary>Strict decoding of the byte fields of wire messages.</summary>
@@ -72,8 +70,4 @@ public static class WireBytes
         bytes = Convert.FromHexString(text);
         return true;
     }
-
-    /// <summary>Constant-time equality for secrets and MAC-like values.</summary>
-    public static bool FixedTimeEquals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
-        CryptographicOperations.FixedTimeEquals(a, b);
 }
