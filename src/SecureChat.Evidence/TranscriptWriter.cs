@@ -1,6 +1,5 @@
 using System.Globalization;
 using SecureChat.Protocol;
-using SecureChat.Protocol.Transport;
 
 namespace SecureChat.Evidence;
 
@@ -10,12 +9,12 @@ namespace SecureChat.Evidence;
 /// <remarks>A busy session records several protocol steps per disk flush (group commit):
 /// <see cref="Record(IReadOnlyList{ProtocolOutput})"/> writes all their lines and makes them durable with one
 /// fsync, which the caller does before it sends or shows anything those lines record.</remarks>
-public sealed class TranscriptWriter : IEvidenceRecorder, IDisposable
+public sealed class TranscriptWriter : ITranscriptFile
 {
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
     private readonly FileStream _stream;
     private readonly Lock _gate = new();
     private bool _staged;
+    private bool _failed;
 
     private TranscriptWriter(string path, FileStream stream, bool keepPlaintext)
     {
@@ -50,12 +49,23 @@ public sealed class TranscriptWriter : IEvidenceRecorder, IDisposable
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        // The header is staged, not flushed: it becomes durable with the session's first message or receipt line,
-        // or when the session ends without any. Until then nothing it records has been acted on but the handshake
-        // itself, and a session setup does not wait for a disk flush.
+        // The header line is written whole, with its newline, in one write and handed to the operating system, so a
+        // process killed right after leaves a whole header. Its fsync comes with the session's first message or
+        // receipt line (or its end): until then nothing it records has been acted on but the handshake itself, and a
+        // session setup does not wait for the disk. A header that cannot be written leaves no file behind.
         var writer = new TranscriptWriter(path, new FileStream(path, options), keepPlaintext);
-        writer.Write(header);
-        return writer;
+        try
+        {
+            writer.Write(header);
+            writer._stream.Flush(flushToDisk: false);
+            return writer;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            writer.Abandon();
+            File.Delete(path);
+            throw;
+        }
     }
 
     /// <summary>Writes a line for every message and receipt a protocol step produced, in order, and flushes them
@@ -91,41 +101,107 @@ public sealed class TranscriptWriter : IEvidenceRecorder, IDisposable
 
     /// <inheritdoc/>
     /// <remarks>Flushes staged lines to the disk first: a session that ends without a message still leaves a
-    /// durable header.</remarks>
+    /// durable header. After a failed write nothing more is flushed (the session has already ended with
+    /// <c>INTERNAL</c>); the file keeps its whole lines.</remarks>
     public void Dispose()
     {
+        if (_failed)
+        {
+            Abandon();
+            return;
+        }
+
         lock (_gate)
         {
             try
             {
                 Commit();
             }
+            catch (IOException)
+            {
+                _failed = true;
+            }
             finally
             {
-                _stream.Dispose();
+                if (!_failed)
+                {
+                    _stream.Dispose();
+                }
             }
+        }
+
+        if (_failed)
+        {
+            Abandon();
         }
     }
 
     /// <summary>Flushes every written line to the disk (one fsync); nothing when none is pending. Called under the lock.</summary>
     private void Commit()
     {
+        if (_failed)
+        {
+            throw new IOException("an earlier write to this transcript failed");
+        }
+
         if (_staged)
         {
-            _stream.Flush(flushToDisk: true);
+            try
+            {
+                _stream.Flush(flushToDisk: true);
+            }
+            catch (IOException)
+            {
+                _failed = true;
+                throw;
+            }
+
             _staged = false;
         }
     }
 
     private void Write(TranscriptRecord record)
     {
-        var line = TranscriptJson.Serialize(record);
+        var json = TranscriptJson.Serialize(record);
+        var line = new byte[json.Length + 1];
+        json.CopyTo(line, 0);
+        line[^1] = (byte)'\n';
         lock (_gate)
         {
-            // Lines only ever go to the end of the file: a crash can tear at most the lines not yet committed.
-            _stream.Write(line);
-            _stream.Write(NewLine);
-            _staged = true;
+            if (_failed)
+            {
+                throw new IOException("an earlier write to this transcript failed");
+            }
+
+            // Lines only ever go to the end of the file, each in one write: a crash can tear at most the lines not yet
+            // committed, and never splits a line from its newline.
+            try
+            {
+                _stream.Write(line);
+                _staged = true;
+            }
+            catch (IOException)
+            {
+                _failed = true;
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Closes the file without flushing what a failed write left buffered.</summary>
+    private void Abandon()
+    {
+        lock (_gate)
+        {
+            _failed = true;
+            try
+            {
+                _stream.Dispose();
+            }
+            catch (IOException)
+            {
+                // The bytes a full disk refused stay unwritten; the file holds its whole lines.
+            }
         }
     }
 }

@@ -63,9 +63,6 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         }
     }
 
-    /// <summary>Asks every session to end with receipts (graceful shutdown).</summary>
-    public Task EndAllAsync() => Task.WhenAll(_members.Keys.Select(m => m.EndAsync()));
-
     /// <remarks>Every notice costs one signature per recipient, so a large room would spend quadratic work on
     /// presence alone: beyond the limit, joins and leaves are not announced.</remarks>
     private void Notify(ServerSession subject, string text, PresenceEvent presence)

@@ -49,8 +49,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 1018, Level = LogLevel.Debug, Message = "{ConnectionId} ({Username}) closed after {Received} received, {Sent} sent")]
     public static partial void Closed(ILogger logger, string connectionId, string username, long received, long sent);
 
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) the transcript could not be written ({Error}); the session was ended with INTERNAL")]
+    public static partial void EvidenceFailed(ILogger logger, string connectionId, string username, string error);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) a message from {From} is too large to relay once re-encoded; skipped")]
     public static partial void RelayTooLarge(ILogger logger, string connectionId, string username, string from);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "shutdown: {WithReceipts} sessions ended with receipts, {Otherwise} otherwise")]
+    public static partial void ShutdownEnded(ILogger logger, int withReceipts, int otherwise);
 
     [LoggerMessage(EventId = 1030, Level = LogLevel.Warning, Message = "{ConnectionId} refused from {Remote}: the server is at its connection limit or stopping")]
     public static partial void Refused(ILogger logger, string connectionId, string remote);

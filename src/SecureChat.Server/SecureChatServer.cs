@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SecureChat.Accounts;
+using SecureChat.Evidence;
 
 namespace SecureChat.Server;
 
@@ -67,7 +68,7 @@ public sealed class SecureChatServer : IAsyncDisposable
         var pki = ServerPki.Load(options, clock.GetUtcNow());
         var store = UserStoreFactory.Create(options.Db);
         await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        Directory.CreateDirectory(options.Transcripts);
+        TranscriptDirectory.EnsureWritable(options.Transcripts);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -41,7 +41,8 @@ public sealed class ServerOptions
     /// <summary>Seconds from accept to the end of the handshake (k_chat established).</summary>
     public double HandshakeTimeoutSeconds { get; set; } = 15;
 
-    /// <summary>Minutes without a frame from the client before the session is closed.</summary>
+    /// <summary>Minutes without a frame in either direction before the session is closed (a frame delivered to the
+    /// client counts, so a user who only reads stays connected).</summary>
     public double IdleTimeoutMinutes { get; set; } = 30;
 
     /// <summary>Concurrent connections; beyond it new ones get <c>SERVER_BUSY</c>.</summary>

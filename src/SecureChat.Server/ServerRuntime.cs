@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using SecureChat.Accounts;
+using SecureChat.Evidence;
 using SecureChat.Protocol;
 
 namespace SecureChat.Server;
@@ -7,6 +9,7 @@ namespace SecureChat.Server;
 public sealed class ServerRuntime(ServerOptions options, ServerPki pki, CredentialService credentials, ILoggerFactory loggerFactory, TimeProvider time)
 {
     private int _connections;
+    private bool _stopping;
 
     /// <summary>Settings in force.</summary>
     public ServerOptions Options { get; } = options;
@@ -30,11 +33,27 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
         MaxClockSkew = TimeSpan.FromSeconds(options.MaxClockSkewSeconds),
     };
 
+    /// <summary>Every session that is running, in its handshake or after (the room holds only the logged-in ones).</summary>
+    public ConcurrentDictionary<ServerSession, byte> Sessions { get; } = new();
+
+    /// <summary>How the last shutdown ended the sessions it found.</summary>
+    public ShutdownSummary? LastShutdown { get; set; }
+
+    /// <summary>Opens a session's transcript file from its header (the session's evidence goes there).</summary>
+    /// <remarks>Replaceable so that tests can fail the disk under a running session.</remarks>
+    public Func<TranscriptHeader, ITranscriptFile> OpenTranscript { get; set; } =
+        header => TranscriptWriter.Create(options.Transcripts, header, options.KeepPlaintext);
+
     /// <summary>Open connections right now.</summary>
     public int Connections => Volatile.Read(ref _connections);
 
-    /// <summary>True once shutdown has begun: new connections are refused.</summary>
-    public bool IsStopping { get; set; }
+    /// <summary>True once shutdown has begun: new connections are refused, and a handshake that completes is ended
+    /// with receipts at once.</summary>
+    public bool IsStopping
+    {
+        get => Volatile.Read(ref _stopping);
+        set => Volatile.Write(ref _stopping, value);
+    }
 
     /// <summary>Counts a new connection; false when the limit is reached (the caller undoes nothing).</summary>
     public bool TryAddConnection()
@@ -51,3 +70,8 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
     /// <summary>Uncounts a connection.</summary>
     public void RemoveConnection() => Interlocked.Decrement(ref _connections);
 }
+
+/// <summary>What a shutdown did: how many sessions it ended with both receipts, and how many otherwise.</summary>
+/// <param name="WithReceipts">Sessions that ended with both receipts exchanged.</param>
+/// <param name="Otherwise">Sessions that ended another way (refused mid-handshake, no receipt from the client, lost).</param>
+public sealed record ShutdownSummary(int WithReceipts, int Otherwise);

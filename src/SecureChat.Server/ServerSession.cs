@@ -23,8 +23,9 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
     private readonly string _connectionId;
     private readonly EndPoint? _remote;
     private readonly long _startedMs;
-    private TranscriptWriter? _transcript;
+    private ITranscriptFile? _transcript;
     private Task? _writer;
+    private readonly TaskCompletionSource _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Prepares a session for an accepted connection.</summary>
     /// <param name="transport">The connection's bytes.</param>
@@ -61,6 +62,7 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
     public async Task<ConnectionEnd> RunAsync()
     {
         Log.Accepted(_log, _connectionId, Remote);
+        _runtime.Sessions.TryAdd(this, 0);
         var timeouts = new ConnectionTimeouts(
             TimeSpan.FromSeconds(_runtime.Options.HandshakeTimeoutSeconds),
             TimeSpan.FromMinutes(_runtime.Options.IdleTimeoutMinutes));
@@ -71,6 +73,7 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
         }
         finally
         {
+            _runtime.Sessions.TryRemove(this, out _);
             _runtime.Room.Leave(this);
             _outbox.Complete();
             if (_writer is not null)
@@ -84,29 +87,38 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
         return end;
     }
 
-    /// <summary>Ends the session with receipts (shutdown), waiting a bounded time for the client's receipt.</summary>
-    public async Task EndAsync()
+    /// <summary>Ends the session at shutdown: with receipts once established (a handshake in progress gets the receipt
+    /// wait to complete), else with <c>SERVER_BUSY</c>; waits a bounded time for the client's receipt.</summary>
+    /// <returns>How the session ended.</returns>
+    public async Task<ConnectionEnd> EndAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_runtime.Options.ReceiptWaitSeconds));
         try
         {
+            await Task.WhenAny(_established.Task, _connection.Completion).WaitAsync(timeout.Token).ConfigureAwait(false);
             if (_connection.State == ConnectionState.Open)
             {
                 await _connection.SendAsync(endpoint => endpoint.EndSession(), timeout.Token).ConfigureAwait(false);
+                await _connection.Completion.WaitAsync(timeout.Token).ConfigureAwait(false);
             }
-
-            await _connection.Completion.WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            _connection.Abandon();
+            if (_connection.State == ConnectionState.Handshake)
+            {
+                _connection.Abort(ProtocolErrorCode.ServerBusy, "the server is shutting down");
+            }
+            else
+            {
+                _connection.Abandon();
+            }
         }
         catch (Exception e) when (ProtocolConnection.IsConnectionGone(e))
         {
             // The read loop finds out how the connection ended.
         }
 
-        await _connection.Completion.ConfigureAwait(false);
+        return await _connection.Completion.ConfigureAwait(false);
     }
 
     /// <summary>Queues a server notice for this user.</summary>
@@ -136,11 +148,11 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
             return;
         }
 
-        _transcript = TranscriptWriter.Create(_runtime.Options.Transcripts,
-            TranscriptHeaders.For(_protocol, Username, _startedMs), _runtime.Options.KeepPlaintext);
+        _transcript = _runtime.OpenTranscript(TranscriptHeaders.For(_protocol, Username, _startedMs));
         _connection.Recorder = _transcript;
         _runtime.Room.Join(this);
         _writer = Task.Run(_outbox.RunAsync);
+        _established.TrySetResult();
         Log.Established(_log, _connectionId, Username, Convert.ToHexStringLower(established.SessionId));
     }
 
@@ -227,6 +239,9 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
                 break;
             case EndReason.Abandoned:
                 Log.NoPeerReceipt(_log, _connectionId, Username);
+                break;
+            case EndReason.EvidenceFailed:
+                Log.EvidenceFailed(_log, _connectionId, Username, _connection.EvidenceFailureCause ?? "unknown");
                 break;
             case EndReason.Lost:
                 Log.ConnectionLost(_log, _connectionId, Username, end.Cause ?? "closed in the middle of a frame");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Messages;
@@ -8,9 +9,9 @@ namespace SecureChat.Server;
 /// <summary>One session's outbox: relayed messages and notices queued for its user, sealed and sent in batches by
 /// one writer loop over the session's connection.</summary>
 /// <remarks>A full queue whose writer is making progress (the server is busy signing) makes the sender wait:
-/// backpressure reaches the sender through its own socket. A full queue whose writer has been stuck in a socket
-/// write for longer than the stall threshold, or that stays full past the slow-reader timeout, means this user is
-/// not reading: this user is disconnected, never the sender.</remarks>
+/// backpressure reaches the sender through its own socket. A writer stuck in a socket write for longer than the
+/// stall threshold, or one that has delivered nothing for the slow-reader timeout while its queue is full, means
+/// this user is not reading: this user is disconnected, never the sender.</remarks>
 internal sealed class SessionOutbox
 {
     private readonly ProtocolConnection _connection;
@@ -19,6 +20,7 @@ internal sealed class SessionOutbox
     private readonly Action<string> _onRelayTooLarge;
     private readonly Channel<OutgoingChat> _queue;
     private int _overflowed;
+    private long _lastProgress = Stopwatch.GetTimestamp();
 
     /// <summary>Creates the outbox of a connection.</summary>
     /// <param name="connection">The session's connection.</param>
@@ -42,6 +44,9 @@ internal sealed class SessionOutbox
     public void Post(OutgoingChat notice) => _queue.Writer.TryWrite(notice);
 
     /// <summary>Queues a relayed message, waiting while the queue is full but its writer progresses.</summary>
+    /// <remarks>The recipient is dropped only when its own socket stops draining: a write pending longer than the
+    /// stall threshold, or no batch delivered for the slow-reader timeout. A server that is merely busy (its writer
+    /// sealing and sending, slowly) makes the sender wait instead.</remarks>
     public async ValueTask EnqueueAsync(OutgoingChat message, CancellationToken cancellationToken)
     {
         if (_queue.Writer.TryWrite(message) || _connection.Closing.IsCancellationRequested)
@@ -49,26 +54,38 @@ internal sealed class SessionOutbox
             return;
         }
 
-        if (_connection.PendingWrite.TotalSeconds > _options.StallThresholdSeconds)
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _connection.Closing);
+        var recheck = TimeSpan.FromSeconds(Math.Max(0.05, Math.Min(_options.StallThresholdSeconds, 1)));
+        while (true)
         {
-            Overflow();
-            return;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _connection.Closing);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.SlowReaderTimeoutSeconds));
-        try
-        {
-            await _queue.Writer.WriteAsync(message, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-        {
-            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested && !_connection.Closing.IsCancellationRequested)
+            if (!IsDraining)
             {
                 Overflow();
+                return;
+            }
+
+            using var slice = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+            slice.CancelAfter(recheck);
+            try
+            {
+                await _queue.Writer.WriteAsync(message, slice.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (!linked.IsCancellationRequested)
+            {
+                // Still full: look again at whether this recipient's socket drains.
+            }
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+            {
+                return;
             }
         }
     }
+
+    /// <summary>False when this recipient's socket has stopped draining.</summary>
+    private bool IsDraining =>
+        _connection.PendingWrite.TotalSeconds <= _options.StallThresholdSeconds
+        && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastProgress)).TotalSeconds <= _options.SlowReaderTimeoutSeconds;
 
     /// <summary>Takes no more messages; the writer loop ends once the connection does.</summary>
     public void Complete() => _queue.Writer.TryComplete();
@@ -81,6 +98,9 @@ internal sealed class SessionOutbox
         {
             while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                // Progress is measured from when the writer takes up work, so a session idle for long is not judged by
+                // its last delivery before the idleness.
+                Volatile.Write(ref _lastProgress, Stopwatch.GetTimestamp());
                 batch.Clear();
                 while (batch.Count < ProtocolConnection.MaxBatch && _queue.Reader.TryRead(out var item))
                 {
@@ -93,6 +113,8 @@ internal sealed class SessionOutbox
                 {
                     return;
                 }
+
+                Volatile.Write(ref _lastProgress, Stopwatch.GetTimestamp());
 
                 for (var i = 0; i < outputs.Count; i++)
                 {

@@ -1,15 +1,33 @@
+using SecureChat.Protocol.Transport;
+
 namespace SecureChat.Server;
 
-/// <summary>Ends every open session with receipts when the host stops.</summary>
+/// <summary>Ends every session when the host stops: an established one with receipts, one still in its handshake
+/// with receipts if it completes within the receipt wait, else with <c>SERVER_BUSY</c>.</summary>
 /// <remarks>The host calls <see cref="StoppingAsync"/> before any hosted service stops, Kestrel included, so every
-/// session still has its socket when it sends its receipt and waits (a bounded time) for the client's.</remarks>
-internal sealed class SessionShutdown(ServerRuntime runtime) : IHostedLifecycleService
+/// session still has its socket when it sends its receipt and waits (a bounded time) for the client's. New
+/// connections are refused from the moment <see cref="ServerRuntime.IsStopping"/> is set; a connection accepted just
+/// before is caught by the next pass.</remarks>
+internal sealed class SessionShutdown(ServerRuntime runtime, ILogger<SessionShutdown> log) : IHostedLifecycleService
 {
     /// <inheritdoc/>
-    public Task StoppingAsync(CancellationToken cancellationToken)
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         runtime.IsStopping = true;
-        return runtime.Room.EndAllAsync();
+        var ended = new Dictionary<ServerSession, ConnectionEnd>();
+        for (var pass = 0; pass < 3 && !runtime.Sessions.IsEmpty; pass++)
+        {
+            var sessions = runtime.Sessions.Keys.Where(s => !ended.ContainsKey(s)).ToList();
+            var ends = await Task.WhenAll(sessions.Select(s => s.EndAsync())).ConfigureAwait(false);
+            for (var i = 0; i < sessions.Count; i++)
+            {
+                ended[sessions[i]] = ends[i];
+            }
+        }
+
+        var withReceipts = ended.Values.Count(e => e.IsClean);
+        runtime.LastShutdown = new ShutdownSummary(withReceipts, ended.Count - withReceipts);
+        Log.ShutdownEnded(log, withReceipts, ended.Count - withReceipts);
     }
 
     /// <inheritdoc/>

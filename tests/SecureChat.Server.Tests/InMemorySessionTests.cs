@@ -192,6 +192,29 @@ public sealed class InMemorySessionTests
         Assert.Equal(EndReason.IdleTimeout, (await accepted.Run).Reason);
     }
 
+    [Fact]
+    public async Task A_user_who_only_reads_stays_connected_while_the_conversation_goes_on()
+    {
+        await using var server = await InMemoryServer.StartAsync(o => o.IdleTimeoutMinutes = 0.01);
+        var (alice, _) = await server.RegisterAsync("alice");
+        var (bob, bobSession) = await server.RegisterAsync("bob");
+        await using (alice)
+        await using (bob)
+        {
+            // Bob sends nothing for five idle timeouts; alice writes more often than the timeout.
+            for (var i = 0; i < 15; i++)
+            {
+                Assert.True(await alice.SendAsync($"message {i}"));
+                await NextChatAsync(bob, m => m.Text == $"message {i}");
+                await Task.Delay(200);
+            }
+
+            Assert.False(bobSession.Run.IsCompleted);
+            Assert.True((await bob.EndAsync()).ReceiptsMatched);
+            await alice.EndAsync();
+        }
+    }
+
     private static async Task<ChatMessageReceived> NextChatAsync(ChatClient client, Func<ChatMessageReceived, bool> wanted)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

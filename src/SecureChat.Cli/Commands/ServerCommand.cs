@@ -69,7 +69,12 @@ internal static class ServerCommand
 
                 Console.WriteLine($"SecureChat server listening on {server.EndPoint} (users: {Redact(options.Db)}, transcripts: {options.Transcripts}, identity: {options.Identity})");
                 await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-                Console.WriteLine("SecureChat server stopped; every open session was ended with receipts.");
+                Console.WriteLine(server.Runtime.LastShutdown switch
+                {
+                    null => "SecureChat server stopped; every open session was ended with receipts (0).",
+                    { Otherwise: 0 } summary => $"SecureChat server stopped; every open session was ended with receipts ({summary.WithReceipts}).",
+                    var summary => $"SecureChat server stopped; {summary.WithReceipts} sessions ended with receipts, {summary.Otherwise} without (see the log).",
+                });
             }
 
             return 0;

@@ -50,6 +50,10 @@ public enum EndReason
 
     /// <summary>The connection broke (reset, I/O error) or was closed in the middle of a frame.</summary>
     Lost,
+
+    /// <summary>This side could not write its evidence (disk full, permission, I/O error): <c>INTERNAL</c> was sent and
+    /// nothing unrecorded left. The file stays verifiable up to its last whole line.</summary>
+    EvidenceFailed,
 }
 
 /// <summary>How a connection ended, and in which phase.</summary>

@@ -31,6 +31,8 @@ public sealed class ProtocolConnection
     private int _state = (int)ConnectionState.Handshake;
     private StopRequest? _stopRequest;
     private long _writeStartedTimestamp;
+    private CancellationTokenSource? _idleDeadline;
+    private TimeSpan _idle;
 
     /// <summary>Prepares a connection; nothing is read or written until the host starts it.</summary>
     public ProtocolConnection(IDuplexPipe transport, ProtocolEndpoint endpoint)
@@ -52,6 +54,12 @@ public sealed class ProtocolConnection
     /// <summary>Cancelled as soon as the connection starts to end (a stop, an error, the end of the read loop): waits
     /// on the connection's behalf should give up then.</summary>
     public CancellationToken Closing => _lifetime.Token;
+
+    /// <summary>Set when evidence could not be written: the connection ends with <c>INTERNAL</c>.</summary>
+    private ProtocolException? EvidenceFailure { get; set; }
+
+    /// <summary>What failed when evidence could not be written (exception type and message), for the host's log.</summary>
+    public string? EvidenceFailureCause { get; private set; }
 
     /// <summary>How the connection ended, once it has.</summary>
     public Task<ConnectionEnd> Completion => _completion.Task;
@@ -90,6 +98,7 @@ public sealed class ProtocolConnection
         try
         {
             end = await ReadLoopAsync(handler, timeouts, deadline).ConfigureAwait(false);
+            Volatile.Write(ref _idleDeadline, null);
         }
         catch (ProtocolException e) when (e.IsRemote)
         {
@@ -97,7 +106,7 @@ public sealed class ProtocolConnection
         }
         catch (ProtocolException e)
         {
-            end = await FailAsync(EndReason.ProtocolError, e).ConfigureAwait(false);
+            end = await FailAsync(ReferenceEquals(e, EvidenceFailure) ? EndReason.EvidenceFailed : EndReason.ProtocolError, e).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -146,7 +155,12 @@ public sealed class ProtocolConnection
             }
 
             var outputs = steps(Endpoint);
-            Recorder?.Record(outputs);
+            if (!TryRecord(outputs))
+            {
+                // Nothing unrecorded leaves: the read loop sends INTERNAL and ends the session.
+                return null;
+            }
+
             await WriteAsync(outputs.SelectMany(o => o.Frames), linked.Token).ConfigureAwait(false);
             return outputs;
         }
@@ -158,11 +172,11 @@ public sealed class ProtocolConnection
 
     /// <summary>Ends the connection with an error frame of the host's choice (for example a recipient that does not
     /// read). Safe from any thread; the first stop wins.</summary>
-    public void Abort(ProtocolErrorCode code, string message) => RequestStop(new StopRequest(code, message));
+    public void Abort(ProtocolErrorCode code, string message) => RequestStop(new StopRequest(code, message, EndReason.Aborted));
 
     /// <summary>Stops the connection without an error frame (for example when a receipt never came). Safe from any
     /// thread; the first stop wins.</summary>
-    public void Abandon() => RequestStop(new StopRequest(null, null));
+    public void Abandon() => RequestStop(new StopRequest(null, null, EndReason.Abandoned));
 
     private async Task<ConnectionEnd> ReadLoopAsync(IConnectionHandler handler, ConnectionTimeouts timeouts, CancellationTokenSource deadline)
     {
@@ -175,6 +189,10 @@ public sealed class ProtocolConnection
         {
             if (State == ConnectionState.Open && timeouts.Idle is { } idle)
             {
+                // Idle means nothing in either direction: a frame delivered to the peer restarts the wait too, so a
+                // user who only reads stays connected while the conversation goes on.
+                _idle = idle;
+                Volatile.Write(ref _idleDeadline, deadline);
                 deadline.CancelAfter(idle);
             }
 
@@ -223,8 +241,20 @@ public sealed class ProtocolConnection
                 MoveTo(ConnectionState.Open);
             }
 
-            handler.OnAccepted(batch);
-            Recorder?.Record(batch.Outputs);
+            try
+            {
+                handler.OnAccepted(batch);
+            }
+            catch (Exception e) when (IsStorageFailure(e))
+            {
+                OnEvidenceFailure(e);
+            }
+
+            if (!TryRecord(batch.Outputs))
+            {
+                throw EvidenceFailure!;
+            }
+
             await WriteAsync(batch.Frames, cancellationToken).ConfigureAwait(false);
             return batch;
         }
@@ -233,6 +263,36 @@ public sealed class ProtocolConnection
             _gate.Release();
         }
     }
+
+    /// <summary>Records evidence; on a storage failure (disk full, permission, I/O error) stops the connection with
+    /// <c>INTERNAL</c> and returns false, so nothing unrecorded is ever sent or acted on. Called under the gate.</summary>
+    private bool TryRecord(IReadOnlyList<ProtocolOutput> outputs)
+    {
+        if (EvidenceFailure is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            Recorder?.Record(outputs);
+            return true;
+        }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            OnEvidenceFailure(e);
+            return false;
+        }
+    }
+
+    private void OnEvidenceFailure(Exception e)
+    {
+        EvidenceFailureCause = $"{e.GetType().Name}: {e.Message}";
+        EvidenceFailure = new ProtocolException(ProtocolErrorCode.Internal, $"the {Endpoint.Side.ToWire()} could not write its transcript; the session ends here");
+        RequestStop(new StopRequest(EvidenceFailure.Code, EvidenceFailure.Message, EndReason.EvidenceFailed));
+    }
+
+    private static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException;
 
     private async Task WriteAsync(IEnumerable<byte[]> frames, CancellationToken cancellationToken)
     {
@@ -245,6 +305,18 @@ public sealed class ProtocolConnection
         {
             Volatile.Write(ref _writeStartedTimestamp, 0);
         }
+
+        if (Volatile.Read(ref _idleDeadline) is { } idle && !idle.IsCancellationRequested)
+        {
+            try
+            {
+                idle.CancelAfter(_idle);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The read loop has ended meanwhile.
+            }
+        }
     }
 
     private Task<ConnectionEnd> OnStoppedAsync()
@@ -252,7 +324,7 @@ public sealed class ProtocolConnection
         if (Volatile.Read(ref _stopRequest) is { } stop)
         {
             return stop.Code is { } code
-                ? FailAsync(EndReason.Aborted, new ProtocolException(code, stop.Message!))
+                ? FailAsync(stop.Reason, new ProtocolException(code, stop.Message!))
                 : Task.FromResult(Ended(EndReason.Abandoned, null));
         }
 
@@ -344,5 +416,5 @@ public sealed class ProtocolConnection
         }
     }
 
-    private sealed record StopRequest(ProtocolErrorCode? Code, string? Message);
+    private sealed record StopRequest(ProtocolErrorCode? Code, string? Message, EndReason Reason);
 }

@@ -27,6 +27,18 @@ public sealed class TranscriptWriterTests : IDisposable
     }
 
     [Fact]
+    public void TheHeaderLineIsInTheFileWholeAsSoonAsTheFileExists()
+    {
+        // No message yet, so no fsync: the header and its newline were handed to the operating system in one write,
+        // so a process killed now leaves them whole.
+        using var writer = TranscriptWriter.Create(_directory, Header(), keepPlaintext: true);
+        var text = File.ReadAllText(writer.Path);
+
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        Assert.IsType<TranscriptHeader>(Assert.Single(Read(writer.Path)));
+    }
+
+    [Fact]
     public void EndingASessionWithoutMessagesLeavesItsHeader()
     {
         string path;
