@@ -21,10 +21,10 @@ public sealed record TranscriptHeader : TranscriptRecord
     /// <summary>Session id, lowercase hex.</summary>
     public required string SessionId { get; init; }
 
-    /// <summary>Client certificate, PEM, as sent in <c>hello</c>.</summary>
+    /// <summary>Client certificate, PEM, the one sent in <c>hello</c>; the text may differ from the frame's, the DER may not.</summary>
     public required string ClientCert { get; init; }
 
-    /// <summary>Server certificate, PEM, as sent in <c>server_hello</c>.</summary>
+    /// <summary>Server certificate, PEM, the one sent in <c>server_hello</c>; the text may differ from the frame's, the DER may not.</summary>
     public required string ServerCert { get; init; }
 
     /// <summary>The logged-in username.</summary>

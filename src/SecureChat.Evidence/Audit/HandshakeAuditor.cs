@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography.X509Certificates;
 using SecureChat.Crypto;
+using SecureChat.Pki;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Framing;
 using SecureChat.Protocol.Handshake;
@@ -16,7 +18,7 @@ internal static class HandshakeAuditor
     // hello, server_hello, dh_client auth, dh_server auth, one auth pair, dh_client chat, dh_server chat.
 
     /// <summary>Checks the handshake; returns why it is invalid, or <see langword="null"/> with TH2 in <paramref name="th2"/>.</summary>
-    public static string? Check(TranscriptHeader header, PeerKeys keys, out byte[] th2)
+    public static string? Check(TranscriptHeader header, AuditedSession session, PeerKeys keys, out byte[] th2)
     {
         th2 = [];
         var frames = new List<byte[]>(header.Handshake.Count);
@@ -32,7 +34,7 @@ internal static class HandshakeAuditor
             messages.Add(message);
         }
 
-        var problemWithShape = CheckShape(messages) ?? CheckHellos(header, messages) ?? CheckSignatures(frames, messages, keys);
+        var problemWithShape = CheckShape(messages) ?? CheckHellos(session, messages) ?? CheckSignatures(frames, messages, keys);
         if (problemWithShape is not null)
         {
             return problemWithShape;
@@ -108,7 +110,7 @@ internal static class HandshakeAuditor
     // Shape only: canonical base64 holding at least a GCM tag. The content is unknowable without k_auth.
     private static bool IsSealed(string ct) => WireBytes.TryFromCanonicalBase64(ct, out var bytes) && bytes.Length >= Aead.TagLength;
 
-    private static string? CheckHellos(TranscriptHeader header, List<WireMessage> messages)
+    private static string? CheckHellos(AuditedSession session, List<WireMessage> messages)
     {
         var hello = (HelloMessage)messages[0];
         var serverHello = (ServerHelloMessage)messages[1];
@@ -122,14 +124,23 @@ internal static class HandshakeAuditor
             return $"a hello nonce is not {ProtocolEndpoint.NonceLength} bytes of canonical base64";
         }
 
-        if (!string.Equals(hello.ClientCert, header.ClientCert, StringComparison.Ordinal))
+        return CheckCertificate("hello", "client", hello.ClientCert, session.ClientCertificate)
+            ?? CheckCertificate("server_hello", "server", serverHello.ServerCert, session.ServerCertificate);
+    }
+
+    /// <summary>Whether the PEM a hello carries is the header's certificate. A certificate is its DER encoding: the
+    /// PEM text around it (line endings, a final newline) may differ between the frame and the header.</summary>
+    private static string? CheckCertificate(string frame, string role, string pem, X509Certificate2 headerCertificate)
+    {
+        using var carried = PemFiles.TryParseCertificate(pem);
+        if (carried is null)
         {
-            return "the hello carries another client certificate than the header";
+            return $"the {frame} carries a {role} certificate that is not a single well-formed PEM certificate";
         }
 
-        return string.Equals(serverHello.ServerCert, header.ServerCert, StringComparison.Ordinal)
+        return carried.RawData.AsSpan().SequenceEqual(headerCertificate.RawData)
             ? null
-            : "the server_hello carries another server certificate than the header";
+            : $"the {frame} carries another {role} certificate than the header";
     }
 
     private static bool IsNonce(string nonce) =>

@@ -101,7 +101,7 @@ internal static class HeaderAuditor
             return false;
         }
 
-        if (HandshakeAuditor.Check(header, keys, out var th2) is { } handshakeProblem)
+        if (HandshakeAuditor.Check(header, session, keys, out var th2) is { } handshakeProblem)
         {
             run.Fail(HeaderLine, AuditFindingKind.HandshakeInvalid, handshakeProblem);
             return false;

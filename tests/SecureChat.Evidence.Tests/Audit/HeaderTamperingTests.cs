@@ -42,6 +42,43 @@ public sealed class HeaderTamperingTests(AuditFixture fixture) : IClassFixture<A
         Assert.Contains($"another {which} certificate", report.FirstFailure!.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("client")]
+    [InlineData("server")]
+    public void Header_certificate_in_other_pem_text_but_the_same_der_agrees_with_the_handshake(string which)
+    {
+        // A certificate is its DER: CRLF line endings and a final newline are PEM text, not part of it.
+        static string Reformat(string pem) => pem.ReplaceLineEndings("\r\n") + "\r\n";
+        var file = fixture.ClientFile;
+        file.Edit<TranscriptHeader>(1, h => which == "client"
+            ? h with { ClientCert = Reformat(h.ClientCert) }
+            : h with { ServerCert = Reformat(h.ServerCert) });
+
+        var report = file.Audit();
+
+        Assert.True(report.Accepted, report.FirstFailure?.Reason);
+        Assert.True(report.Complete);
+    }
+
+    [Theory]
+    [InlineData("not a certificate")]
+    [InlineData("twice")]
+    public void Hello_carrying_a_pem_that_is_not_one_certificate_is_refused(string pem)
+    {
+        var file = fixture.ClientFile;
+        file.Edit<TranscriptHeader>(1, h =>
+        {
+            var hello = (HelloMessage)Message(h, 0);
+            var carried = pem == "twice" ? hello.ClientCert + "\n" + hello.ClientCert : pem;
+            return h with { Handshake = [Frame(hello with { ClientCert = carried }), .. h.Handshake.Skip(1)] };
+        });
+
+        var report = file.Audit();
+
+        AssertFails(report, 1, AuditFindingKind.HandshakeInvalid);
+        Assert.Contains("not a single well-formed PEM certificate", report.FirstFailure!.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Hello_and_header_both_carrying_another_certificate_fail_the_dh_signature()
     {
