@@ -11,8 +11,9 @@ namespace SecureChat.Protocol.Transport;
 /// <para>The cycle: read every whole frame already received (up to a batch), hand them to the state machine, record
 /// their evidence with one disk flush, write the replies, then let the host act on them; on a local error send the
 /// error frame and linger so the peer can read it; on the way out move to <see cref="ConnectionState.Closed"/>.</para>
-/// <para>One gate orders every state change, evidence line and socket write, so the reader, a host's writer and a
-/// shutdown never interleave a seqno, a transcript line or a frame. The state only moves forward, in
+/// <para>One gate orders every state change, evidence line and queued frame, so the reader, a host's writer and a
+/// shutdown never interleave a seqno, a transcript line or a frame; the socket writes happen outside it, in queue
+/// order, so a blocked write never stops this side from reading. The state only moves forward, in
 /// <see cref="MoveTo"/>.</para>
 /// </remarks>
 public sealed class ProtocolConnection
@@ -26,6 +27,8 @@ public sealed class ProtocolConnection
 
     private readonly FramedPipe _pipe;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly List<byte[]> _pending = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource<ConnectionEnd> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _state = (int)ConnectionState.Handshake;
@@ -85,7 +88,7 @@ public sealed class ProtocolConnection
     public static async Task RefuseAsync(IDuplexPipe transport, ProtocolErrorCode code, string message)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        await SendErrorAndLingerAsync(new FramedPipe(transport), code, message).ConfigureAwait(false);
+        await SendErrorAndLingerAsync(new FramedPipe(transport), [ProtocolEndpoint.ErrorFrame(code, message)]).ConfigureAwait(false);
     }
 
     /// <summary>Runs the read cycle until the connection ends; never throws for anything the peer does.</summary>
@@ -147,6 +150,7 @@ public sealed class ProtocolConnection
             return null;
         }
 
+        IReadOnlyList<ProtocolOutput> outputs;
         try
         {
             if (State is ConnectionState.Closing or ConnectionState.Closed || Endpoint.IsClosed)
@@ -154,20 +158,22 @@ public sealed class ProtocolConnection
                 return null;
             }
 
-            var outputs = steps(Endpoint);
+            outputs = steps(Endpoint);
             if (!TryRecord(outputs))
             {
                 // Nothing unrecorded leaves: the read loop sends INTERNAL and ends the session.
                 return null;
             }
 
-            await WriteAsync(outputs.SelectMany(o => o.Frames), linked.Token).ConfigureAwait(false);
-            return outputs;
+            Enqueue(outputs.SelectMany(o => o.Frames));
         }
         finally
         {
             _gate.Release();
         }
+
+        await FlushAsync(linked.Token).ConfigureAwait(false);
+        return outputs;
     }
 
     /// <summary>Ends the connection with an error frame of the host's choice (for example a recipient that does not
@@ -232,10 +238,11 @@ public sealed class ProtocolConnection
     /// is written; the frames before a refused one stay accepted.</summary>
     private async Task<ReceivedBatch> ReceiveAsync(IConnectionHandler handler, IReadOnlyList<byte[]> frames, CancellationToken cancellationToken)
     {
+        ReceivedBatch batch;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var batch = Endpoint.ReceiveAll(frames);
+            batch = Endpoint.ReceiveAll(frames);
             if (batch.Established is not null)
             {
                 MoveTo(ConnectionState.Open);
@@ -255,12 +262,55 @@ public sealed class ProtocolConnection
                 throw EvidenceFailure!;
             }
 
-            await WriteAsync(batch.Frames, cancellationToken).ConfigureAwait(false);
-            return batch;
+            Enqueue(batch.Frames);
         }
         finally
         {
             _gate.Release();
+        }
+
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return batch;
+    }
+
+    /// <summary>Queues frames for the socket in the order the gate gives them. Called under the gate.</summary>
+    private void Enqueue(IEnumerable<byte[]> frames)
+    {
+        lock (_pending)
+        {
+            _pending.AddRange(frames);
+        }
+    }
+
+    /// <summary>Writes every queued frame, in order, outside the gate.</summary>
+    /// <remarks>The socket write is kept out of the gate on purpose: a write blocked on a full socket must never keep
+    /// this side from reading (and so from draining the peer), or two sides that both write and read would wait on
+    /// each other. Whoever holds the write lock writes everything queued so far; a caller whose frames someone else
+    /// wrote finds nothing left once it has the lock.</remarks>
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var frames = TakePending();
+            if (frames.Length > 0)
+            {
+                await WriteAsync(frames, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private byte[][] TakePending()
+    {
+        lock (_pending)
+        {
+            byte[][] frames = [.. _pending];
+            _pending.Clear();
+            return frames;
         }
     }
 
@@ -352,7 +402,17 @@ public sealed class ProtocolConnection
                 _gate.Release();
             }
 
-            await SendErrorAndLingerAsync(_pipe, error.Code, error.Message).ConfigureAwait(false);
+            // A flush stuck on a full socket was cancelled with the lifetime too. What is queued was recorded before it
+            // was queued, so it goes out ahead of the error frame.
+            await _writeLock.WaitAsync(bounded.Token).ConfigureAwait(false);
+            try
+            {
+                await SendErrorAndLingerAsync(_pipe, [.. TakePending(), ProtocolEndpoint.ErrorFrame(error.Code, error.Message)]).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
         catch (OperationCanceledException)
         {
@@ -362,12 +422,12 @@ public sealed class ProtocolConnection
         return new ConnectionEnd(reason, error, inHandshake);
     }
 
-    private static async Task SendErrorAndLingerAsync(FramedPipe pipe, ProtocolErrorCode code, string message)
+    private static async Task SendErrorAndLingerAsync(FramedPipe pipe, IEnumerable<byte[]> frames)
     {
         using var timeout = new CancellationTokenSource(ErrorWriteLimit);
         try
         {
-            await pipe.WriteAsync(ProtocolEndpoint.ErrorFrame(code, message), timeout.Token).ConfigureAwait(false);
+            await pipe.WriteAsync(frames, timeout.Token).ConfigureAwait(false);
 
             // Closing with unread input makes the kernel send a reset, which can destroy the error frame before the
             // peer reads it: read and drop what still comes until the peer closes, for a bounded time.
