@@ -52,7 +52,7 @@ internal static class CliRunner
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } s =>
             $"cannot reach the server: no such host ({s.Message})",
         SocketException s => $"cannot reach the server: {s.Message}",
-        UserStoreUnavailableException u => $"the user database is unavailable: {u.Message}",
+        UserStoreUnavailableException u => u.Message,
         FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
         DirectoryNotFoundException d => d.Message,
         UnauthorizedAccessException u => u.Message,
