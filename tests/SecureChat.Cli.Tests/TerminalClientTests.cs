@@ -71,6 +71,47 @@ public sealed partial class TerminalClientTests(InitializedPki pki) : IClassFixt
         Assert.DoesNotContain("TIMEOUT", stopped.StandardOutput + stopped.StandardError, StringComparison.Ordinal);
     }
 
+    [TerminalFact]
+    public async Task A_wide_line_stays_on_one_row_when_messages_arrive_and_an_oversize_line_is_refused_on_the_spot()
+    {
+        using var sandbox = new CliSandbox();
+        var server = await ChatServerProcess.StartAsync(sandbox, pki.Directory, sandbox.File("server"));
+        using var terminal = TmuxTerminal.Start(sandbox.Path, ["client", "--connect", server.Address, "--pki", pki.Directory], width: 60);
+        await RegisterAsync(terminal, "erin");
+
+        terminal.Type(new string('x', 150));
+        var sender = await ScriptedClient.RunAsync(sandbox, sandbox.Path,
+            ScriptedClient.Register(server.Address, pki.Directory, "fred", "--send", "ping"), ScriptedClient.Input());
+        CliAssert.Succeeded(sender);
+        var screen = await terminal.WaitForAsync("[fred] ping");
+        Assert.Single(screen.Split('\n'), row => row.Contains("xxxxxxxxxx", StringComparison.Ordinal));
+
+        terminal.Press("C-u");
+        terminal.Type(new string('y', 17_000));
+        terminal.Press("Enter");
+        await terminal.WaitForAsync("not sent:");
+        terminal.Type("still here");
+        terminal.Press("Enter");
+        await terminal.WaitForAsync("[erin] still here");
+        terminal.Press("C-d");
+        screen = await terminal.WaitForAsync("[exit ");
+
+        Assert.Contains("16384 bytes", screen, StringComparison.Ordinal);
+        Assert.Contains("[exit 0]", screen, StringComparison.Ordinal);
+    }
+
+    private static async Task RegisterAsync(TmuxTerminal terminal, string username)
+    {
+        foreach (var (prompt, answer) in new[] { ("register or log in?", "r"), ("e-mail:", ScriptedClient.Email(username)), ("username:", username), ("password:", ScriptedClient.Password) })
+        {
+            await terminal.WaitForAsync(prompt);
+            terminal.Type(answer);
+            terminal.Press("Enter");
+        }
+
+        await terminal.WaitForAsync($"logged in as {username}");
+    }
+
     [GeneratedRegex(@"\d\d:\d\d \[dora\] hello")]
     private static partial Regex ChatLine();
 }

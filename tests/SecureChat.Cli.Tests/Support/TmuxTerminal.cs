@@ -23,8 +23,15 @@ public sealed class TmuxTerminal : IDisposable
         return terminal;
     }
 
-    /// <summary>Types text literally (no key names).</summary>
-    public void Type(string text) => Run("send-keys", "-t", "0", "-l", text);
+    /// <summary>Types text literally (no key names), in pieces tmux accepts.</summary>
+    public void Type(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var piece in text.Chunk(1000))
+        {
+            Run("send-keys", "-t", "0", "-l", new string(piece));
+        }
+    }
 
     /// <summary>Presses keys by tmux name: <c>Enter</c>, <c>Left</c>, <c>Up</c>, <c>C-c</c>, <c>C-d</c>.</summary>
     public void Press(params string[] keys) => Run(["send-keys", "-t", "0", .. keys]);
@@ -89,7 +96,7 @@ public sealed class TmuxTerminal : IDisposable
         var output = process.StandardOutput.ReadToEnd();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"tmux {string.Join(' ', arguments)}: {error}");
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"tmux {arguments[0]}: {error}");
     }
 }
 
