@@ -9,7 +9,7 @@ namespace SecureChat.Cli;
 /// <summary>Runs a verb and turns every expected failure into one clear sentence and a non-zero exit code.</summary>
 internal static class CliRunner
 {
-    /// <summary>Exit code for a usage or input error (bad file, bad flag).</summary>
+    /// <summary>Exit code for a usage or input error (bad file, bad flag), and nothing else.</summary>
     public const int UsageError = 2;
 
     /// <summary>Exit code for a failure of the thing attempted (refused, unreachable, verification failed).</summary>
@@ -31,22 +31,28 @@ internal static class CliRunner
             catch (Exception e) when (Describe(e) is { } sentence)
             {
                 Console.Error.WriteLine($"securechat: {Interactive.Display.Safe(sentence)}");
-                return e is PkiException or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException
-                    ? UsageError
-                    : Failure;
+                return IsUsageError(e) ? UsageError : Failure;
             }
         };
+
+    /// <summary>Whether the input was wrong (a flag, a file) rather than the attempt failing: a refusal, a lost
+    /// connection or a protocol error is never a usage error.</summary>
+    public static bool IsUsageError(Exception e) =>
+        e is PkiException or ArgumentException or FileNotFoundException or DirectoryNotFoundException;
 
     /// <summary>One sentence for an expected failure; null lets a real bug surface.</summary>
     public static string? Describe(Exception e) => e switch
     {
         PkiException p => p.Message,
+        InputAbortedException a => a.Message,
         ProtocolException { IsRemote: true } p => $"the server refused: {p.Message} ({p.Code.ToWire()})",
         ProtocolException { Code: ProtocolErrorCode.FrameTooLarge or ProtocolErrorCode.ProtocolError } p =>
             $"the peer does not speak SecureChat protocol v1: {p.Message} ({p.Code.ToWire()})",
         ProtocolException p => $"{p.Message} ({p.Code.ToWire()})",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } s =>
+            $"cannot reach the server: no such host ({s.Message})",
         SocketException s => $"cannot reach the server: {s.Message}",
-        UserStoreUnavailableException u => $"the user database is unavailable: {u.Message}",
+        UserStoreUnavailableException u => u.Message,
         FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
         DirectoryNotFoundException d => d.Message,
         UnauthorizedAccessException u => u.Message,

@@ -17,11 +17,23 @@ namespace SecureChat.Cli;
 internal static class DemoRun
 {
     /// <summary>Runs the demo in <paramref name="keepDirectory"/> (or a temporary folder); with <paramref name="pcap"/>,
-    /// every frame of both users' sessions is also written there as pcapng.</summary>
-    public static async Task<int> RunAsync(string? keepDirectory, string? pcap, CancellationToken cancellationToken)
+    /// every frame of both users' sessions is also written there as pcapng. A folder that already holds a CA is
+    /// refused without <paramref name="force"/>: a new CA would leave the transcripts kept there unverifiable.</summary>
+    public static async Task<int> RunAsync(string? keepDirectory, bool force, string? pcap, CancellationToken cancellationToken)
     {
+        if (keepDirectory is not null && !force && File.Exists(Path.Combine(keepDirectory, "pki", "ca.crt")))
+        {
+            throw new ArgumentException(
+                $"'{keepDirectory}' already holds a demo (pki/ca.crt); a new CA would leave the transcripts there unverifiable. Choose another folder, or add --force to replace it.");
+        }
+
         var root = keepDirectory is null ? Directory.CreateTempSubdirectory("securechat-demo-").FullName : Path.GetFullPath(keepDirectory);
         Directory.CreateDirectory(root);
+        if (keepDirectory is not null)
+        {
+            RemovePreviousDemo(root);
+        }
+
         var capture = pcap is null ? null : CaptureFile.Create(pcap);
         try
         {
@@ -150,6 +162,23 @@ internal static class DemoRun
     {
         MakePki(directory);
         return directory;
+    }
+
+    /// <summary>Removes what an earlier demo left in the folder (only the demo's own names), so the audit sees this run alone.</summary>
+    private static void RemovePreviousDemo(string root)
+    {
+        foreach (var folder in new[] { "pki", "server-transcripts", "client-transcripts" })
+        {
+            if (Directory.Exists(Path.Combine(root, folder)))
+            {
+                Directory.Delete(Path.Combine(root, folder), recursive: true);
+            }
+        }
+
+        foreach (var file in new[] { "users.db", "users.db-wal", "users.db-shm", "users.db-journal" })
+        {
+            File.Delete(Path.Combine(root, file));
+        }
     }
 
     private static (X509Certificate2 Ca, X509Certificate2 Client) MakePki(string directory)

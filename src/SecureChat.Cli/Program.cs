@@ -6,8 +6,14 @@ namespace SecureChat.Cli;
 /// <summary>Entry point of the <c>securechat</c> command.</summary>
 public static class Program
 {
-    /// <summary>Parses the command line and runs the chosen verb.</summary>
-    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+    /// <summary>Parses the command line and runs the chosen verb; a command line that does not parse exits with the
+    /// usage-error code, never with the code of a failed attempt.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var parse = BuildRoot().Parse(args);
+        var code = await parse.InvokeAsync().ConfigureAwait(false);
+        return parse.Errors.Count > 0 && code != 0 ? CliRunner.UsageError : code;
+    }
 
     /// <summary>The whole command tree (also used by tests).</summary>
     public static RootCommand BuildRoot()

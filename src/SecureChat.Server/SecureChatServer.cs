@@ -34,22 +34,102 @@ public sealed class SecureChatServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The name of the settings file read from the current folder when no <c>--config</c> is given.</summary>
+    public const string DefaultConfigFile = "securechat.json";
+
     /// <summary>Reads configuration in the usual .NET order: JSON file, then <c>SECURECHAT_*</c> environment
     /// variables, then the given overrides (command-line flags).</summary>
-    public static IConfiguration LoadConfiguration(string? jsonFile, IEnumerable<KeyValuePair<string, string?>> overrides) =>
-        new ConfigurationBuilder()
-            .AddJsonFile(jsonFile is null ? "securechat.json" : Path.GetFullPath(jsonFile), optional: jsonFile is null)
-            .AddEnvironmentVariables("SECURECHAT_")
-            .AddInMemoryCollection(overrides)
-            .Build();
+    /// <param name="jsonFile">The settings file; null reads <c>./securechat.json</c> from the current folder if there is one.</param>
+    /// <param name="overrides">Settings from the command line.</param>
+    /// <exception cref="ArgumentException">The file is not valid JSON or names a setting that does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A file given explicitly does not exist.</exception>
+    public static IConfiguration LoadConfiguration(string? jsonFile, IEnumerable<KeyValuePair<string, string?>> overrides)
+    {
+        var path = Path.GetFullPath(jsonFile ?? DefaultConfigFile);
+        var shown = jsonFile ?? DefaultConfigFile;
+        if (jsonFile is not null && Directory.Exists(path))
+        {
+            throw new ArgumentException($"--config '{jsonFile}' is a folder; give the JSON settings file.");
+        }
+
+        if (jsonFile is not null && !File.Exists(path))
+        {
+            throw new FileNotFoundException(null, jsonFile);
+        }
+
+        var fromFile = File.Exists(path) ? ReadSettingsFile(path, shown) : null;
+        var builder = new ConfigurationBuilder();
+        if (fromFile is not null)
+        {
+            builder.AddConfiguration(fromFile);
+        }
+
+        return builder.AddEnvironmentVariables("SECURECHAT_").AddInMemoryCollection(overrides).Build();
+    }
 
     /// <summary>Binds <see cref="ServerOptions"/> from configuration.</summary>
+    /// <exception cref="ArgumentException">A value has the wrong type (a word where a number is expected).</exception>
     public static ServerOptions BindOptions(IConfiguration configuration)
     {
         var options = new ServerOptions();
-        configuration.Bind(options);
+        foreach (var property in SettingProperties())
+        {
+            if (configuration[property.Name] is not { } text)
+            {
+                continue;
+            }
+
+            try
+            {
+                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                property.SetValue(options, Convert.ChangeType(text, type, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+            {
+                throw new ArgumentException($"the setting {property.Name} must be {Describe(property.PropertyType)}, not '{text}'.", e);
+            }
+        }
+
         return options;
     }
+
+    private static IConfiguration ReadSettingsFile(string path, string shown)
+    {
+        IConfigurationRoot settings;
+        try
+        {
+            settings = new ConfigurationBuilder().AddJsonFile(path, optional: false).Build();
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            var reason = (e.InnerException ?? e).Message;
+            throw new ArgumentException($"the settings file '{shown}' is not valid JSON: {reason}", e);
+        }
+
+        var known = SettingProperties().Select(p => p.Name).ToList();
+        foreach (var section in settings.GetChildren())
+        {
+            if (!known.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"the settings file '{shown}' has an unknown setting '{section.Key}'; known settings: {string.Join(", ", known)}.");
+            }
+
+            if (section.Value is null && section.GetChildren().Any())
+            {
+                throw new ArgumentException($"the setting {section.Key} in '{shown}' must be a single value, not an object or a list.");
+            }
+        }
+
+        return settings;
+    }
+
+    private static IEnumerable<System.Reflection.PropertyInfo> SettingProperties() =>
+        typeof(ServerOptions).GetProperties().Where(p => p.CanWrite && p.SetMethod!.IsPublic);
+
+    private static string Describe(Type type) => type == typeof(bool) ? "true or false"
+        : type == typeof(int) ? "a whole number"
+        : type == typeof(double) ? "a number"
+        : "text";
 
     /// <summary>Loads keys, opens the user store (creating or migrating its schema) and builds the host.</summary>
     /// <exception cref="SecureChat.Pki.PkiException">PKI files are missing or invalid.</exception>

@@ -43,4 +43,35 @@ public sealed class DemoTests
         Assert.Equal(1, exitCode);
         Assert.Equal("bad_message_signature", (string?)report["first_failure"]!["kind"]);
     }
+
+    [Fact]
+    public async Task A_kept_demo_is_never_overwritten_without_force()
+    {
+        using var sandbox = new CliSandbox();
+        Directory.CreateDirectory(sandbox.File("kept/pki"));
+        File.WriteAllText(sandbox.File("kept/pki/ca.crt"), "the CA the kept transcripts need");
+
+        var result = await sandbox.RunAsync("demo", "--keep", "kept");
+
+        CliAssert.FailedWithOneSentence(result, "--force");
+        Assert.Equal("the CA the kept transcripts need", File.ReadAllText(sandbox.File("kept/pki/ca.crt")));
+    }
+
+    [Fact]
+    public async Task With_force_a_kept_demo_is_replaced_whole_and_everything_in_it_verifies()
+    {
+        using var sandbox = new CliSandbox();
+        Directory.CreateDirectory(sandbox.File("kept/pki"));
+        Directory.CreateDirectory(sandbox.File("kept/server-transcripts"));
+        File.WriteAllText(sandbox.File("kept/pki/ca.crt"), "an older CA");
+        File.WriteAllText(sandbox.File("kept/server-transcripts/old.jsonl"), "{}\n");
+
+        var result = await sandbox.RunAsync(["demo", "--keep", "kept", "--force"], new ChildProcessOptions { Timeout = DemoTimeout });
+
+        CliAssert.Succeeded(result);
+        var transcripts = Directory.GetFiles(sandbox.File("kept"), "*.jsonl", SearchOption.AllDirectories);
+        Assert.Equal(4, transcripts.Length);
+        var (verified, _) = await Verifier.RunJsonAsync(sandbox.File("kept/pki/ca.crt"), transcripts);
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
 }

@@ -20,7 +20,7 @@ internal static class ClientCommand
         var login = new Option<bool>("--login") { Description = "Scripted: log in." };
         var email = new Option<string?>("--email") { Description = "Account e-mail address." };
         var username = new Option<string?>("--username") { Description = "Username (with --register)." };
-        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input." };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (else SECURECHAT_PASSWORD, else a prompt on the terminal before connecting)." };
         var send = new Option<string[]>("--send") { Description = "Scripted: a message to send (repeatable). Without it, lines of standard input are sent." };
         var receive = new Option<int>("--receive") { Description = "Scripted: wait for this many chat messages before ending.", DefaultValueFactory = _ => 0 };
         var timeout = new Option<int>("--timeout") { Description = "Scripted: seconds to wait for --receive.", DefaultValueFactory = _ => 30 };
@@ -32,6 +32,11 @@ internal static class ClientCommand
         };
         command.SetAction(CliRunner.Guard(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(register) && parse.GetValue(login))
+            {
+                throw new ArgumentException("--register and --login exclude each other: give one.");
+            }
+
             var options = ClientSetup.Load(parse.GetValue(pki)!, parse.GetValue(cert), parse.GetValue(key), parse.GetValue(ca),
                 parse.GetValue(serverName)!, parse.GetValue(transcripts)!);
             var (host, port) = ClientSetup.ParseTarget(parse.GetValue(connect)!);

@@ -18,7 +18,7 @@ internal static class ServerCommand
         var serverName = new Option<string?>("--server-name") { Description = "Name in the server certificate (default server.local)." };
         var clientName = new Option<string?>("--client-name") { Description = "Name required in client certificates in shared mode (default client.local)." };
         var identity = new Option<string?>("--identity") { Description = "shared (one client.local certificate) or per-user (certificate names the account e-mail)." };
-        var config = new Option<string?>("--config") { Description = "Optional JSON settings file (same keys as the flags, e.g. {\"Listen\": \"127.0.0.1:7443\"})." };
+        var config = new Option<string?>("--config") { Description = "JSON settings file (same keys as the flags, e.g. {\"Listen\": \"127.0.0.1:7443\"}); default ./securechat.json in the current folder, if present." };
         var keepPlaintext = new Option<bool?>("--keep-plaintext") { Description = "Keep message plaintext in the server's transcripts (off by default)." };
         var maxConnections = new Option<int?>("--max-connections") { Description = "Concurrent connections before SERVER_BUSY (default 10000)." };
         var logLevel = new Option<LogLevel?>("--log-level") { Description = "Minimum log level (default Information)." };
@@ -49,6 +49,7 @@ internal static class ServerCommand
             Set(nameof(ServerOptions.MaxConnections), parse.GetValue(maxConnections));
             var options = SecureChatServer.BindOptions(SecureChatServer.LoadConfiguration(parse.GetValue(config), overrides));
             var level = parse.GetValue(logLevel) ?? LogLevel.Information;
+            ClientSetup.RequirePrivateKeyFile(Path.Combine(options.Pki, "server.key"));
 
             // The host logs a failed start with the whole stack trace; the exception itself reaches the user as one sentence.
             var server = await SecureChatServer.CreateAsync(options,

@@ -1,12 +1,14 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using SecureChat.Evidence.Audit;
 using SecureChat.Pki;
-using Spectre.Console;
 
 namespace SecureChat.Cli.Commands;
 
 /// <summary>The <c>verify</c> verb: the offline auditor. From the Root CA and transcript files alone it checks
 /// certificates, both signed DH exchanges, every message signature, seqno contiguity, commitments and receipts.</summary>
+/// <remarks>Exit code 0 when every file is accepted (with <c>--require-receipts</c>, also complete), 1 when one is
+/// not, 2 for a usage error (a missing file, a folder, a flag), checked before any file is audited.</remarks>
 internal static class VerifyCommand
 {
     /// <summary>Builds the command.</summary>
@@ -14,81 +16,135 @@ internal static class VerifyCommand
     {
         var ca = new Option<string>("--ca") { Description = "Root CA certificate (PEM) both certificates must chain to.", Required = true };
         var files = new Argument<string[]>("transcript") { Description = "Transcript files (.jsonl) to verify.", Arity = ArgumentArity.OneOrMore };
-        var json = new Option<bool>("--json") { Description = "Print one JSON report per file." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON report per file (with its \"file\"), then one {\"totals\": …} line." };
+        var requireReceipts = new Option<bool>("--require-receipts") { Description = "Count a file without both receipts (an incomplete session) as a failure." };
         var serverName = new Option<string>("--server-name") { Description = "Name the server certificate must carry.", DefaultValueFactory = _ => AuditOptions.DefaultServerName };
         var clientName = new Option<string?>("--client-name") { Description = "Name the client certificate must carry (not checked by default: per-user certificates name e-mails)." };
         var revoked = new Option<string?>("--revoked") { Description = "Revocation list (one serial per line) to apply." };
-        var command = new Command("verify", "Verify transcript files offline; exit code 0 only if every file is accepted.") { ca, files, json, serverName, clientName, revoked };
+        var command = new Command("verify", "Verify transcript files offline; exit code 0 only if every file is accepted.")
+        {
+            ca, files, json, requireReceipts, serverName, clientName, revoked,
+        };
         command.SetAction(CliRunner.Guard((parse, cancellationToken) =>
         {
-            var root = PemFiles.LoadCertificate(parse.GetValue(ca)!);
+            var paths = parse.GetValue(files)!;
+            foreach (var path in paths)
+            {
+                RequireTranscriptFile(path);
+            }
+
+            var root = PemFiles.LoadCertificate(ClientSetup.RequireFile(parse.GetValue(ca)!, "--ca"));
             var options = new AuditOptions
             {
                 ExpectedServerName = parse.GetValue(serverName),
                 ExpectedClientName = parse.GetValue(clientName),
-                RevokedSerials = parse.GetValue(revoked) is { } list ? RevocationList.Load(list) : new HashSet<string>(),
+                RevokedSerials = parse.GetValue(revoked) is { } list ? RevocationList.Load(ClientSetup.RequireFile(list, "--revoked")) : new HashSet<string>(),
             };
-            var allAccepted = true;
-            foreach (var path in parse.GetValue(files)!)
+            var totals = new Totals();
+            var output = parse.GetValue(json) ? (IVerifyOutput)new JsonOutput() : new TextOutput();
+            foreach (var path in paths)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Directory.Exists(path))
-                {
-                    // Opening a directory fails with "access denied", which sends the user looking at permissions.
-                    throw new ArgumentException($"'{path}' is a directory; give the transcript files in it (for example {Path.Combine(path, "*.jsonl")}).");
-                }
-
                 AuditReport report;
                 using (var stream = File.OpenRead(path))
                 {
                     report = TranscriptAuditor.Audit(stream, root, options);
                 }
 
-                allAccepted &= report.Accepted;
-                if (parse.GetValue(json))
-                {
-                    Console.WriteLine(report.ToJson());
-                }
-                else
-                {
-                    Print(path, report);
-                }
+                totals.Add(report);
+                output.Report(path, report);
             }
 
-            return Task.FromResult(allAccepted ? 0 : CliRunner.Failure);
+            output.Totals(totals);
+            var passed = totals.Rejected == 0 && (!parse.GetValue(requireReceipts) || totals.Incomplete == 0);
+            return Task.FromResult(passed ? 0 : CliRunner.Failure);
         }));
         return command;
     }
 
-    private static void Print(string path, AuditReport report)
+    private static void RequireTranscriptFile(string path)
     {
-        var verdict = report.Accepted
-            ? report.Complete ? "[green]ACCEPTED[/], complete" : "[yellow]ACCEPTED[/], incomplete"
-            : "[red]REJECTED[/]";
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(path)).AddColumn("check").AddColumn("result");
-        table.AddRow("verdict", verdict);
-        table.AddRow("session", Markup.Escape($"{report.SessionId} ({report.Side} side, user {report.Username})"));
-        table.AddRow("certificates", Markup.Escape($"client {report.ClientCertificateSubject}; server {report.ServerCertificateSubject}"));
-        table.AddRow("messages verified", $"{report.MessagesVerified} (c2s {report.ClientToServerMessages}, s2c {report.ServerToClientMessages}); plaintexts checked {report.PlaintextsVerified}");
-        table.AddRow("receipts verified", Markup.Escape($"{report.ReceiptsVerified} (client: {Coverage(report.ClientReceipt)}; server: {Coverage(report.ServerReceipt)})"));
-        if (report.Truncated)
+        if (Directory.Exists(path))
         {
-            table.AddRow("file", "[yellow]last line is torn (checked up to the last complete line)[/]");
+            // Opening a directory fails with "access denied", which sends the user looking at permissions.
+            throw new ArgumentException($"'{path}' is a directory; give the transcript files in it (for example {Path.Combine(path, "*.jsonl")}).");
         }
 
-        if (report.FirstFailure is { } failure)
+        if (!File.Exists(path))
         {
-            table.AddRow("first failure", Markup.Escape($"line {failure.LineNumber}: {failure.Kind}: {failure.Reason}"));
+            throw new FileNotFoundException(null, path);
         }
-
-        foreach (var warning in report.Findings.Where(f => f.Severity == AuditSeverity.Warning).Take(5))
-        {
-            table.AddRow("note", Markup.Escape($"line {warning.LineNumber}: {warning.Reason}"));
-        }
-
-        AnsiConsole.Write(table);
     }
 
-    private static string Coverage(ReceiptCoverage? receipt) =>
-        receipt is null ? "none" : $"{receipt.C2sLastSeq} c2s + {receipt.S2cLastSeq} s2c messages, line {receipt.LineNumber}";
+    /// <summary>Where a finding is: a line, or the file as a whole (line 0, for example a missing receipt).</summary>
+    internal static string Where(int lineNumber) => lineNumber > 0 ? $"line {lineNumber}" : "end of file";
+
+    /// <summary>How many files were accepted (complete or not) and rejected.</summary>
+    internal sealed class Totals
+    {
+        /// <summary>Files audited.</summary>
+        public int Files { get; private set; }
+
+        /// <summary>Accepted with both receipts.</summary>
+        public int Complete { get; private set; }
+
+        /// <summary>Accepted, but without both receipts: what is there holds, but nothing shows the peer saw it.</summary>
+        public int Incomplete { get; private set; }
+
+        /// <summary>Rejected.</summary>
+        public int Rejected { get; private set; }
+
+        /// <summary>Counts one report.</summary>
+        public void Add(AuditReport report)
+        {
+            Files++;
+            if (!report.Accepted)
+            {
+                Rejected++;
+            }
+            else if (report.Complete)
+            {
+                Complete++;
+            }
+            else
+            {
+                Incomplete++;
+            }
+        }
+
+        /// <summary>One line for people.</summary>
+        public string Describe() =>
+            $"{Files} file{(Files == 1 ? "" : "s")}: {Complete + Incomplete} accepted ({Complete} complete, {Incomplete} without receipts), {Rejected} rejected";
+
+        /// <summary>The same as JSON.</summary>
+        public JsonObject ToJson() => new()
+        {
+            ["totals"] = new JsonObject { ["files"] = Files, ["accepted"] = Complete + Incomplete, ["complete"] = Complete, ["incomplete"] = Incomplete, ["rejected"] = Rejected },
+        };
+    }
+
+    internal interface IVerifyOutput
+    {
+        void Report(string path, AuditReport report);
+
+        void Totals(Totals totals);
+    }
+
+    internal sealed class JsonOutput : IVerifyOutput
+    {
+        public void Report(string path, AuditReport report)
+        {
+            var record = JsonNode.Parse(report.ToJson())!.AsObject();
+            var withFile = new JsonObject { ["file"] = path };
+            foreach (var (key, value) in record.ToList())
+            {
+                record.Remove(key);
+                withFile[key] = value;
+            }
+
+            Console.WriteLine(withFile.ToJsonString());
+        }
+
+        public void Totals(Totals totals) => Console.WriteLine(totals.ToJson().ToJsonString());
+    }
 }

@@ -11,13 +11,17 @@ internal static class ScriptedChat
     public sealed record Request(bool Register, string Email, string? Username, bool PasswordFromStdin, string[] Messages,
         int Receive, TimeSpan Timeout, bool Json);
 
-    /// <summary>Runs the script; exit code 0 only when the session ended with matching receipts.</summary>
+    /// <summary>Runs the script; exit code 0 only when the session ended with matching receipts, every line was sent
+    /// and every message asked for with <c>--receive</c> arrived.</summary>
     public static async Task<int> RunAsync(string host, int port, ChatClientOptions options, Request request, CancellationToken cancellationToken)
     {
-        var password = request.PasswordFromStdin
-            ? await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? throw new ArgumentException("No password on standard input.")
-            : Environment.GetEnvironmentVariable("SECURECHAT_PASSWORD")
-              ?? throw new ArgumentException("Give the password with --password-stdin (or SECURECHAT_PASSWORD).");
+        if (request.Register && string.IsNullOrEmpty(request.Username))
+        {
+            throw new ArgumentException("--username is required with --register.");
+        }
+
+        // Everything a person types is read before connecting: the server's handshake timer never counts it.
+        var password = await ReadPasswordAsync(request.PasswordFromStdin, cancellationToken).ConfigureAwait(false);
         var messages = request.Messages.Length > 0 || !Console.IsInputRedirected
             ? request.Messages.ToList()
             : await ReadRemainingLinesAsync(cancellationToken).ConfigureAwait(false);
@@ -26,7 +30,7 @@ internal static class ScriptedChat
         await using (client.ConfigureAwait(false))
         {
             var response = request.Register
-                ? await client.RegisterAsync(request.Email, request.Username ?? throw new ArgumentException("--username is required with --register."), password, cancellationToken).ConfigureAwait(false)
+                ? await client.RegisterAsync(request.Email, request.Username!, password, cancellationToken).ConfigureAwait(false)
                 : await client.LoginAsync(request.Email, password, cancellationToken).ConfigureAwait(false);
             if (!response.Ok)
             {
@@ -37,30 +41,95 @@ internal static class ScriptedChat
 
             Report(request.Json, new { @event = "session", username = response.Username, session_id = client.SessionId, transcript = client.TranscriptPath },
                 $"logged in as {response.Username}; session {client.SessionId}");
-            foreach (var text in messages)
+            var refused = 0;
+            for (var i = 0; i < messages.Count; i++)
             {
-                await client.SendAsync(text, cancellationToken).ConfigureAwait(false);
+                if (await SendAsync(client, messages[i], i + 1, request, cancellationToken).ConfigureAwait(false) is not { } sent)
+                {
+                    break;
+                }
+
+                refused += sent ? 0 : 1;
             }
 
-            var ended = await ReceiveAsync(client, request, cancellationToken).ConfigureAwait(false)
-                ?? await client.EndAsync(cancellationToken).ConfigureAwait(false);
+            var (ended, shortfall) = client.Completion.IsCompleted
+                ? (await client.Completion.ConfigureAwait(false), null)
+                : await ReceiveAsync(client, request, cancellationToken).ConfigureAwait(false);
+            ended ??= await client.EndAsync(cancellationToken).ConfigureAwait(false);
             await DrainAsync(client, request.Json).ConfigureAwait(false);
-            var end = new { @event = "end", receipts_matched = ended.ReceiptsMatched, error = ended.Error?.Code.ToWire(), reason = ended.Error?.Message, transcript = client.TranscriptPath };
-            if (!ended.ReceiptsMatched)
-            {
-                Fail(request.Json, end, ended.Error is { } error
-                    ? $"the session ended without matching receipts: {Display.Safe(error.Message)} ({error.Code.ToWire()})"
-                    : "the session ended without matching receipts");
-                return CliRunner.Failure;
-            }
-
-            Report(request.Json, end, $"session ended: receipts exchanged and verified (transcript {client.TranscriptPath})");
-            return 0;
+            return Finish(client, request, ended, shortfall, refused);
         }
     }
 
-    /// <summary>Waits for the requested number of chat messages; returns the end if the server ended first.</summary>
-    private static async Task<ChatEnded?> ReceiveAsync(ChatClient client, Request request, CancellationToken cancellationToken)
+    private static int Finish(ChatClient client, Request request, ChatEnded ended, string? shortfall, int refused)
+    {
+        var code = ended.Error?.Code.ToWire() ?? (shortfall is null ? null : ProtocolErrorCode.Timeout.ToWire());
+        var reason = ended.Error?.Message ?? shortfall;
+        var end = new { @event = "end", receipts_matched = ended.ReceiptsMatched, error = code, reason, refused_lines = refused, transcript = client.TranscriptPath };
+        if (!ended.ReceiptsMatched)
+        {
+            Fail(request.Json, end, ended.Error is { } error
+                ? $"the session ended without matching receipts: {Display.Safe(error.Message)} ({error.Code.ToWire()})"
+                : "the session ended without matching receipts");
+            return CliRunner.Failure;
+        }
+
+        if (shortfall is not null || refused > 0)
+        {
+            var what = shortfall ?? $"{refused} line(s) were refused and not sent";
+            Fail(request.Json, end, $"receipts exchanged and verified, but {what} (transcript {client.TranscriptPath})");
+            return CliRunner.Failure;
+        }
+
+        Report(request.Json, end, $"session ended: receipts exchanged and verified (transcript {client.TranscriptPath})");
+        return 0;
+    }
+
+    /// <summary>Sends one line: true if sent, false if refused (too long; reported, the session goes on), null if the
+    /// session has already ended.</summary>
+    private static async Task<bool?> SendAsync(ChatClient client, string text, int number, Request request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.SendAsync(text, cancellationToken).ConfigureAwait(false) ? true : null;
+        }
+        catch (ArgumentException e)
+        {
+            var reason = CliRunner.Describe(e) ?? e.Message;
+            if (request.Json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { @event = "refused", line = number, reason }));
+            }
+
+            Console.Error.WriteLine($"securechat: message {number} not sent: {reason}");
+            return false;
+        }
+    }
+
+    /// <summary>The password from the first line of standard input, <c>SECURECHAT_PASSWORD</c>, or a prompt on the terminal.</summary>
+    private static async Task<string> ReadPasswordAsync(bool fromStdin, CancellationToken cancellationToken)
+    {
+        if (fromStdin)
+        {
+            return await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? throw new ArgumentException("No password on standard input.");
+        }
+
+        if (Environment.GetEnvironmentVariable("SECURECHAT_PASSWORD") is { } fromEnvironment)
+        {
+            return fromEnvironment;
+        }
+
+        if (Console.IsInputRedirected)
+        {
+            throw new ArgumentException("Give the password with --password-stdin (or SECURECHAT_PASSWORD).");
+        }
+
+        return LineEditor.ReadSecret("password: ") ?? throw new InputAbortedException("no password given (end of input at the prompt); nothing was sent");
+    }
+
+    /// <summary>Waits for the requested number of chat messages; returns the end if the server ended first, and what
+    /// was missing when the time ran out.</summary>
+    private static async Task<(ChatEnded? Ended, string? Shortfall)> ReceiveAsync(ChatClient client, Request request, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(request.Timeout);
@@ -72,7 +141,7 @@ internal static class ScriptedChat
                 var e = await client.Events.ReadAsync(deadline.Token).ConfigureAwait(false);
                 if (e is ChatEnded ended)
                 {
-                    return ended;
+                    return (ended, null);
                 }
 
                 if (e is ChatMessageReceived m)
@@ -84,10 +153,10 @@ internal static class ScriptedChat
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"securechat: received {received} of {request.Receive} messages before the timeout");
+            return (null, $"received {received} of {request.Receive} messages before the timeout ({request.Timeout.TotalSeconds:0} s)");
         }
 
-        return null;
+        return (null, null);
     }
 
     private static async Task DrainAsync(ChatClient client, bool json)

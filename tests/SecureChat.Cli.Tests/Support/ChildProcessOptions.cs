@@ -30,6 +30,10 @@ public sealed record ChildProcessResult(int ExitCode, string StandardOutput, str
     public IReadOnlyList<string> StandardErrorLines =>
         StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The non-empty lines of standard output.</summary>
+    public IReadOnlyList<string> StandardOutputLines =>
+        StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The exit code and both streams, for assertion messages.</summary>
     public override string ToString() =>
         $"exit code {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";

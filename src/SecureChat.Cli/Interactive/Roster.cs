@@ -1,0 +1,48 @@
+using SecureChat.Client;
+
+namespace SecureChat.Cli.Interactive;
+
+/// <summary>Who is online, from the server's presence notices; a user with several sessions is counted once per
+/// session but listed once.</summary>
+internal sealed class Roster
+{
+    private readonly SortedDictionary<string, int> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>Applies a roster, join or leave notice; other messages change nothing.</summary>
+    public void Apply(ChatMessageReceived notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        switch (notice.Event)
+        {
+            case "roster" when notice.Users is not null:
+                _sessions.Clear();
+                foreach (var user in notice.Users)
+                {
+                    Add(user);
+                }
+
+                break;
+            case "join" when notice.Users is [var joined]:
+                Add(joined);
+                break;
+            case "leave" when notice.Users is [var left] && _sessions.TryGetValue(left, out var count):
+                if (count > 1)
+                {
+                    _sessions[left] = count - 1;
+                }
+                else
+                {
+                    _sessions.Remove(left);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>One line: each user once, with the number of sessions where there is more than one.</summary>
+    public string Describe() => _sessions.Count == 0
+        ? "online: nobody else is known to be online"
+        : "online: " + string.Join(", ", _sessions.Select(p => p.Value > 1 ? $"{Display.Safe(p.Key)} ({p.Value} sessions)" : Display.Safe(p.Key)));
+
+    private void Add(string user) => _sessions[user] = _sessions.GetValueOrDefault(user) + 1;
+}
