@@ -58,6 +58,10 @@ public sealed class ServerOptions
     /// <summary>Seconds a sender waits for room in a recipient's full queue before that recipient is disconnected.</summary>
     public double SlowReaderTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>How many sessions may seal relayed messages at once: by default one core fewer than the machine has,
+    /// so that a saturated room leaves the handshakes and logins a core of their own.</summary>
+    public int FanOutConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
+
     /// <summary>Largest room in which joins and leaves are announced (each notice is signed once per recipient);
     /// 0 turns presence notices, including the roster sent on joining, off.</summary>
     public int PresenceNoticeLimit { get; set; } = 100;
@@ -99,6 +103,7 @@ public sealed class ServerOptions
         Positive(problems, nameof(IdleTimeoutMinutes), IdleTimeoutMinutes);
         Positive(problems, nameof(MaxConnections), MaxConnections);
         Positive(problems, nameof(SendQueueCapacity), SendQueueCapacity);
+        Positive(problems, nameof(FanOutConcurrency), FanOutConcurrency);
         Positive(problems, nameof(StallThresholdSeconds), StallThresholdSeconds);
         Positive(problems, nameof(SlowReaderTimeoutSeconds), SlowReaderTimeoutSeconds);
         Positive(problems, nameof(MaxClockSkewSeconds), MaxClockSkewSeconds);

@@ -33,6 +33,9 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
         MaxClockSkew = TimeSpan.FromSeconds(options.MaxClockSkewSeconds),
     };
 
+    /// <summary>How many sessions may seal relayed messages at once (<see cref="ServerOptions.FanOutConcurrency"/>).</summary>
+    public SemaphoreSlim FanOutSlots { get; } = new(options.FanOutConcurrency, options.FanOutConcurrency);
+
     /// <summary>Every session that is running, in its handshake or after (the room holds only the logged-in ones).</summary>
     public ConcurrentDictionary<ServerSession, byte> Sessions { get; } = new();
 

@@ -39,7 +39,7 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
         _connection = new ProtocolConnection(transport, _protocol);
         _log = runtime.LoggerFactory.CreateLogger<ServerSession>();
         _connectionId = connectionId ?? throw new ArgumentNullException(nameof(connectionId));
-        _outbox = new SessionOutbox(_connection, runtime.Options, () => Log.Overflow(_log, _connectionId, Username),
+        _outbox = new SessionOutbox(_connection, runtime.Options, runtime.FanOutSlots, () => Log.Overflow(_log, _connectionId, Username),
             from => Log.RelayTooLarge(_log, _connectionId, Username, from));
         _remote = remote;
         _startedMs = runtime.ProtocolSettings.NowMs;

@@ -16,6 +16,7 @@ internal sealed class SessionOutbox
 {
     private readonly ProtocolConnection _connection;
     private readonly ServerOptions _options;
+    private readonly SemaphoreSlim _fanOut;
     private readonly Action _onOverflow;
     private readonly Action<string> _onRelayTooLarge;
     private readonly Channel<OutgoingChat> _queue;
@@ -25,11 +26,13 @@ internal sealed class SessionOutbox
     /// <summary>Creates the outbox of a connection.</summary>
     /// <param name="connection">The session's connection.</param>
     /// <param name="options">Queue capacity and slow-reader thresholds.</param>
+    /// <param name="fanOut">The server's fan-out slots, shared by every session's writer.</param>
     /// <param name="onOverflow">Told once when the user is disconnected as a slow reader.</param>
     /// <param name="onRelayTooLarge">Told the author of a message skipped because its relayed form does not fit.</param>
-    public SessionOutbox(ProtocolConnection connection, ServerOptions options, Action onOverflow, Action<string> onRelayTooLarge)
+    public SessionOutbox(ProtocolConnection connection, ServerOptions options, SemaphoreSlim fanOut, Action onOverflow, Action<string> onRelayTooLarge)
     {
         _connection = connection;
+        _fanOut = fanOut;
         _options = options;
         _onOverflow = onOverflow;
         _onRelayTooLarge = onRelayTooLarge;
@@ -107,12 +110,26 @@ internal sealed class SessionOutbox
                     batch.Add(item);
                 }
 
-                // After this side's receipt (a shutdown) nothing more may be sent: the rest of the queue is dropped.
-                var outputs = await _connection.SendAsync(endpoint => endpoint.CanSendMessages ? [.. batch.Select(endpoint.Send)] : []).ConfigureAwait(false);
+                // Sealing is rationed across all sessions (a fan-out slot), so that a large room leaves the handshakes
+                // and logins their share of the CPU; the slot is held for sealing and recording only, not for the
+                // socket write. After this side's receipt (a shutdown) nothing more may be sent: the rest is dropped.
+                IReadOnlyList<ProtocolOutput>? outputs;
+                await _fanOut.WaitAsync(_connection.Closing).ConfigureAwait(false);
+                try
+                {
+                    outputs = await _connection.QueueAsync(endpoint => endpoint.CanSendMessages ? [.. batch.Select(endpoint.Send)] : []).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _fanOut.Release();
+                }
+
                 if (outputs is not { Count: > 0 })
                 {
                     return;
                 }
+
+                await _connection.FlushAsync(_connection.Closing).ConfigureAwait(false);
 
                 Volatile.Write(ref _lastProgress, Stopwatch.GetTimestamp());
 

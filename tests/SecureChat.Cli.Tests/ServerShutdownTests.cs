@@ -10,6 +10,32 @@ public sealed class ServerShutdownTests(InitializedPki pki) : IClassFixture<Init
     private static readonly TimeSpan ClientExit = TimeSpan.FromSeconds(60);
 
     [Fact]
+    public async Task After_SIGKILL_right_after_the_header_the_server_transcript_holds_it_whole_and_verifies()
+    {
+        using var sandbox = new CliSandbox();
+
+        // No presence notices: nothing is flushed to the disk after the header, which the process has only handed
+        // to the operating system when it dies.
+        var server = await ChatServerProcess.StartAsync(sandbox, pki.Directory, sandbox.Path,
+            new Dictionary<string, string?> { ["SECURECHAT_PRESENCENOTICELIMIT"] = "0" });
+        var bob = await ScriptedClient.StartAsync(sandbox, sandbox.Path,
+            ScriptedClient.Register(server.Address, pki.Directory, "bob", "--receive", "1", "--timeout", "120"), ScriptedClient.Input());
+
+        // bob's session is established (StartAsync waited for it), so the server has written the header.
+        server.Process.Kill();
+        Assert.Equal(128 + 9, (await server.Process.WaitForExitAsync()).ExitCode);
+        await bob.WaitForExitAsync(ClientExit);
+
+        var file = Assert.Single(server.TranscriptFiles());
+        var lines = ReadCompleteLines(file, out var torn);
+        Assert.False(torn);
+        Assert.IsType<TranscriptHeader>(TranscriptJson.TryParse(Assert.Single(lines).Span));
+        var (exitCode, report) = await Verifier.VerifyOneAsync(pki.CaCertificate, file);
+        Assert.True(exitCode == 0, report.ToJsonString());
+        Verifier.AssertAccepted(report, complete: false);
+    }
+
+    [Fact]
     public async Task After_SIGKILL_every_server_transcript_parses_and_verifies_up_to_its_last_complete_line()
     {
         using var sandbox = new CliSandbox();

@@ -65,6 +65,20 @@ internal static class BenchRun
                             report => load.RelayAsync(4, 0, perSender, report, cancellationToken)).ConfigureAwait(false);
                         results["relay_aggregate"] = new { sent_per_second = relay.SentPerSecond, delivered_per_second = relay.DeliveredPerSecond, latency_ms = relay.Latency };
 
+                        // Every member sends at once: the server, not the readers, is the bottleneck.
+                        const int members = 32;
+                        var each = Math.Max(5, settings.Messages / 200);
+                        var overload = await Progress(settings, $"overload: {members} members all sending, with logins alongside", members * (members - 1) * each,
+                            report => load.OverloadAsync(members, each, logins: 10, report, cancellationToken)).ConfigureAwait(false);
+                        results["overload"] = new
+                        {
+                            members = overload.Members,
+                            delivered_per_second = overload.DeliveredPerSecond,
+                            refused = overload.Refused,
+                            dropped_sessions = overload.DroppedSessions,
+                            login_latency_ms = overload.LoginLatency,
+                        };
+
                         var before = server.ResidentBytes();
                         var (_, _, held) = await Progress(settings, $"{settings.Idle} idle sessions held", settings.Idle,
                             report => load.SetupSessionsAsync(settings.Idle, settings.Concurrency, keep: true, login: false, report, cancellationToken)).ConfigureAwait(false);

@@ -21,7 +21,7 @@ internal sealed record Latency(double Min, double Median, double P99)
 }
 
 /// <summary>Drives a real server over loopback with many concurrent real clients.</summary>
-internal sealed class LoadGenerator(string host, int port, Func<string, ChatClientOptions> optionsFor)
+internal sealed partial class LoadGenerator(string host, int port, Func<string, ChatClientOptions> optionsFor)
 {
     /// <summary>The text of the messages that check the room before a relay phase; measured messages carry a timestamp.</summary>
     private const string Probe = "probe";

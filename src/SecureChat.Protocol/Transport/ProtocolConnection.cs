@@ -139,6 +139,23 @@ public sealed class ProtocolConnection
     public async ValueTask<IReadOnlyList<ProtocolOutput>?> SendAsync(Func<ProtocolEndpoint, IReadOnlyList<ProtocolOutput>> steps,
         CancellationToken cancellationToken = default)
     {
+        var outputs = await QueueAsync(steps, cancellationToken).ConfigureAwait(false);
+        if (outputs is not null)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+            await FlushAsync(linked.Token).ConfigureAwait(false);
+        }
+
+        return outputs;
+    }
+
+    /// <summary>The first half of a send: runs the steps under the gate, records their evidence and queues their
+    /// frames, without writing them. A host that rations CPU work (sealing) holds its ration only for this half,
+    /// then calls <see cref="FlushAsync"/>.</summary>
+    /// <returns>The steps' outputs, or null when the connection no longer takes writes from the host.</returns>
+    public async ValueTask<IReadOnlyList<ProtocolOutput>?> QueueAsync(Func<ProtocolEndpoint, IReadOnlyList<ProtocolOutput>> steps,
+        CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(steps);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         try
@@ -150,7 +167,6 @@ public sealed class ProtocolConnection
             return null;
         }
 
-        IReadOnlyList<ProtocolOutput> outputs;
         try
         {
             if (State is ConnectionState.Closing or ConnectionState.Closed || Endpoint.IsClosed)
@@ -158,7 +174,7 @@ public sealed class ProtocolConnection
                 return null;
             }
 
-            outputs = steps(Endpoint);
+            var outputs = steps(Endpoint);
             if (!TryRecord(outputs))
             {
                 // Nothing unrecorded leaves: the read loop sends INTERNAL and ends the session.
@@ -166,14 +182,12 @@ public sealed class ProtocolConnection
             }
 
             Enqueue(outputs.SelectMany(o => o.Frames));
+            return outputs;
         }
         finally
         {
             _gate.Release();
         }
-
-        await FlushAsync(linked.Token).ConfigureAwait(false);
-        return outputs;
     }
 
     /// <summary>Ends the connection with an error frame of the host's choice (for example a recipient that does not
@@ -282,12 +296,12 @@ public sealed class ProtocolConnection
         }
     }
 
-    /// <summary>Writes every queued frame, in order, outside the gate.</summary>
+    /// <summary>Writes every queued frame, in order, outside the gate (the second half of a send).</summary>
     /// <remarks>The socket write is kept out of the gate on purpose: a write blocked on a full socket must never keep
     /// this side from reading (and so from draining the peer), or two sides that both write and read would wait on
     /// each other. Whoever holds the write lock writes everything queued so far; a caller whose frames someone else
     /// wrote finds nothing left once it has the lock.</remarks>
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
