@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
@@ -27,21 +26,20 @@ public sealed class ProtocolConnection
 
     private readonly FramedPipe _pipe;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly List<byte[]> _pending = [];
+    private readonly ConnectionOutput _output;
+    private readonly EvidenceGuard _evidence;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource<ConnectionEnd> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _state = (int)ConnectionState.Handshake;
     private StopRequest? _stopRequest;
-    private long _writeStartedTimestamp;
-    private CancellationTokenSource? _idleDeadline;
-    private TimeSpan _idle;
 
     /// <summary>Prepares a connection; nothing is read or written until the host starts it.</summary>
     public ProtocolConnection(IDuplexPipe transport, ProtocolEndpoint endpoint)
     {
         _pipe = new FramedPipe(transport ?? throw new ArgumentNullException(nameof(transport)));
+        _output = new ConnectionOutput(_pipe);
         Endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
+        _evidence = new EvidenceGuard(endpoint.Side);
     }
 
     /// <summary>The state machine; touch it only inside <see cref="SendAsync(Func{ProtocolEndpoint, ProtocolOutput}, CancellationToken)"/>
@@ -52,31 +50,25 @@ public sealed class ProtocolConnection
     public ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
 
     /// <summary>Where evidence goes, once the host has opened its transcript (null: none is kept).</summary>
-    public IEvidenceRecorder? Recorder { get; set; }
+    public IEvidenceRecorder? Recorder
+    {
+        get => _evidence.Recorder;
+        set => _evidence.Recorder = value;
+    }
 
     /// <summary>Cancelled as soon as the connection starts to end (a stop, an error, the end of the read loop): waits
     /// on the connection's behalf should give up then.</summary>
     public CancellationToken Closing => _lifetime.Token;
 
-    /// <summary>Set when evidence could not be written: the connection ends with <c>INTERNAL</c>.</summary>
-    private ProtocolException? EvidenceFailure { get; set; }
-
     /// <summary>What failed when evidence could not be written (exception type and message), for the host's log.</summary>
-    public string? EvidenceFailureCause { get; private set; }
+    public string? EvidenceFailureCause => _evidence.Cause;
 
     /// <summary>How the connection ended, once it has.</summary>
     public Task<ConnectionEnd> Completion => _completion.Task;
 
     /// <summary>How long the socket write in progress has been pending (zero when none is): a peer whose writes
     /// stall is not reading.</summary>
-    public TimeSpan PendingWrite
-    {
-        get
-        {
-            var started = Volatile.Read(ref _writeStartedTimestamp);
-            return started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(started);
-        }
-    }
+    public TimeSpan PendingWrite => _output.PendingWrite;
 
     /// <summary>Whether an exception means the peer or the transport is gone (as opposed to a bug): the one
     /// definition every host uses.</summary>
@@ -101,7 +93,7 @@ public sealed class ProtocolConnection
         try
         {
             end = await ReadLoopAsync(handler, timeouts, deadline).ConfigureAwait(false);
-            Volatile.Write(ref _idleDeadline, null);
+            _output.StopTrackingIdle();
         }
         catch (ProtocolException e) when (e.IsRemote)
         {
@@ -109,7 +101,7 @@ public sealed class ProtocolConnection
         }
         catch (ProtocolException e)
         {
-            end = await FailAsync(ReferenceEquals(e, EvidenceFailure) ? EndReason.EvidenceFailed : EndReason.ProtocolError, e).ConfigureAwait(false);
+            end = await FailAsync(ReferenceEquals(e, _evidence.Failure) ? EndReason.EvidenceFailed : EndReason.ProtocolError, e).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -175,13 +167,14 @@ public sealed class ProtocolConnection
             }
 
             var outputs = steps(Endpoint);
-            if (!TryRecord(outputs))
+            if (!_evidence.TryRecord(outputs))
             {
                 // Nothing unrecorded leaves: the read loop sends INTERNAL and ends the session.
+                RequestStop(new StopRequest(ProtocolErrorCode.Internal, _evidence.Failure!.Message, EndReason.EvidenceFailed));
                 return null;
             }
 
-            Enqueue(outputs.SelectMany(o => o.Frames));
+            _output.Enqueue(outputs.SelectMany(o => o.Frames));
             return outputs;
         }
         finally
@@ -211,8 +204,7 @@ public sealed class ProtocolConnection
             {
                 // Idle means nothing in either direction: a frame delivered to the peer restarts the wait too, so a
                 // user who only reads stays connected while the conversation goes on.
-                _idle = idle;
-                Volatile.Write(ref _idleDeadline, deadline);
+                _output.TrackIdle(deadline, idle);
                 deadline.CancelAfter(idle);
             }
 
@@ -266,17 +258,17 @@ public sealed class ProtocolConnection
             {
                 handler.OnAccepted(batch);
             }
-            catch (Exception e) when (IsStorageFailure(e))
+            catch (Exception e) when (EvidenceGuard.IsStorageFailure(e))
             {
-                OnEvidenceFailure(e);
+                _evidence.Fail(e);
             }
 
-            if (!TryRecord(batch.Outputs))
+            if (!_evidence.TryRecord(batch.Outputs))
             {
-                throw EvidenceFailure!;
+                throw _evidence.Failure!;
             }
 
-            Enqueue(batch.Frames);
+            _output.Enqueue(batch.Frames);
         }
         finally
         {
@@ -287,101 +279,8 @@ public sealed class ProtocolConnection
         return batch;
     }
 
-    /// <summary>Queues frames for the socket in the order the gate gives them. Called under the gate.</summary>
-    private void Enqueue(IEnumerable<byte[]> frames)
-    {
-        lock (_pending)
-        {
-            _pending.AddRange(frames);
-        }
-    }
-
     /// <summary>Writes every queued frame, in order, outside the gate (the second half of a send).</summary>
-    /// <remarks>The socket write is kept out of the gate on purpose: a write blocked on a full socket must never keep
-    /// this side from reading (and so from draining the peer), or two sides that both write and read would wait on
-    /// each other. Whoever holds the write lock writes everything queued so far; a caller whose frames someone else
-    /// wrote finds nothing left once it has the lock.</remarks>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var frames = TakePending();
-            if (frames.Length > 0)
-            {
-                await WriteAsync(frames, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private byte[][] TakePending()
-    {
-        lock (_pending)
-        {
-            byte[][] frames = [.. _pending];
-            _pending.Clear();
-            return frames;
-        }
-    }
-
-    /// <summary>Records evidence; on a storage failure (disk full, permission, I/O error) stops the connection with
-    /// <c>INTERNAL</c> and returns false, so nothing unrecorded is ever sent or acted on. Called under the gate.</summary>
-    private bool TryRecord(IReadOnlyList<ProtocolOutput> outputs)
-    {
-        if (EvidenceFailure is not null)
-        {
-            return false;
-        }
-
-        try
-        {
-            Recorder?.Record(outputs);
-            return true;
-        }
-        catch (Exception e) when (IsStorageFailure(e))
-        {
-            OnEvidenceFailure(e);
-            return false;
-        }
-    }
-
-    private void OnEvidenceFailure(Exception e)
-    {
-        EvidenceFailureCause = $"{e.GetType().Name}: {e.Message}";
-        EvidenceFailure = new ProtocolException(ProtocolErrorCode.Internal, $"the {Endpoint.Side.ToWire()} could not write its transcript; the session ends here");
-        RequestStop(new StopRequest(EvidenceFailure.Code, EvidenceFailure.Message, EndReason.EvidenceFailed));
-    }
-
-    private static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException;
-
-    private async Task WriteAsync(IEnumerable<byte[]> frames, CancellationToken cancellationToken)
-    {
-        Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
-        try
-        {
-            await _pipe.WriteAsync(frames, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref _writeStartedTimestamp, 0);
-        }
-
-        if (Volatile.Read(ref _idleDeadline) is { } idle && !idle.IsCancellationRequested)
-        {
-            try
-            {
-                idle.CancelAfter(_idle);
-            }
-            catch (ObjectDisposedException)
-            {
-                // The read loop has ended meanwhile.
-            }
-        }
-    }
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _output.FlushAsync(cancellationToken);
 
     private Task<ConnectionEnd> OnStoppedAsync()
     {
@@ -418,15 +317,8 @@ public sealed class ProtocolConnection
 
             // A flush stuck on a full socket was cancelled with the lifetime too. What is queued was recorded before it
             // was queued, so it goes out ahead of the error frame.
-            await _writeLock.WaitAsync(bounded.Token).ConfigureAwait(false);
-            try
-            {
-                await SendErrorAndLingerAsync(_pipe, [.. TakePending(), ProtocolEndpoint.ErrorFrame(error.Code, error.Message)]).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
+            await _output.WriteLastAsync(ProtocolEndpoint.ErrorFrame(error.Code, error.Message),
+                frames => SendErrorAndLingerAsync(_pipe, frames), bounded.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
