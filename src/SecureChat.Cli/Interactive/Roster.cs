@@ -39,6 +39,9 @@ internal sealed class Roster
         }
     }
 
+    /// <summary>How many users are known to be online.</summary>
+    public int Count => _sessions.Count;
+
     /// <summary>One line: each user once, with the number of sessions where there is more than one.</summary>
     public string Describe() => _sessions.Count == 0
         ? "online: nobody else is known to be online"

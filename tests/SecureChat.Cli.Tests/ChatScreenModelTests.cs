@@ -1,0 +1,90 @@
+using SecureChat.Cli.Tui;
+using SecureChat.Client;
+using SecureChat.Protocol;
+
+namespace SecureChat.Cli.Tests;
+
+/// <summary>The full-screen chat's model, without a terminal: what client events become, the status line, the
+/// proof marks and the input history.</summary>
+public sealed class ChatScreenModelTests
+{
+    private static readonly long Noon = new DateTimeOffset(2025, 1, 2, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    [Fact]
+    public void Relayed_chat_is_server_attested_and_notices_are_the_servers_and_update_the_roster()
+    {
+        var model = NewModel();
+        model.Apply(new ChatMessageReceived(1, null, "", "system", Noon, "roster", ["ann", "bob"]));
+        model.Apply(new ChatMessageReceived(2, "bob", "hi ann", "chat", Noon));
+        model.Apply(new ChatMessageReceived(3, null, "cat joined", "system", Noon, "join", ["cat"]));
+
+        Assert.Collection(model.Entries,
+            e => Assert.Equal((null, ProofMark.Server, "online: ann, bob"), (e.Author, e.Proof, e.Text)),
+            e => Assert.Equal(("bob", ProofMark.ServerAttested, "hi ann"), (e.Author, e.Proof, e.Text)),
+            e => Assert.Equal((null, ProofMark.Server, "cat joined"), (e.Author, e.Proof, e.Text)));
+        Assert.Equal(3, model.Roster.Count);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(Noon), model.Entries[1].Time);
+    }
+
+    [Fact]
+    public void A_line_shows_time_mark_author_and_text_with_terminal_controls_made_harmless()
+    {
+        var entry = new ChatEntry(DateTimeOffset.FromUnixTimeMilliseconds(Noon), "bob\u001b[2J", ProofMark.ServerAttested, "hi\u202Eyou\r");
+
+        var line = ChatScreenModel.Format(entry);
+
+        Assert.Matches(@"^\d\d:\d\d S \[bob\?\[2J\] hi\?you\?$", line);
+        Assert.EndsWith("# * bob left", ChatScreenModel.Format(entry with { Author = null, Proof = ProofMark.Server, Text = "bob left" }), StringComparison.Ordinal);
+        Assert.Contains(" A [bob", ChatScreenModel.Format(entry with { Proof = ProofMark.AuthorSigned }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_status_line_names_server_user_session_identity_mode_and_receipts()
+    {
+        var model = NewModel();
+        Assert.Equal("127.0.0.1:7443 | ann | session 0123456789abcdef | shared identity | receipts pending | 0 online", model.Status);
+
+        model.Ending();
+        Assert.Contains("receipts exchanging", model.Status, StringComparison.Ordinal);
+        model.Apply(new ChatEnded(true, null));
+        Assert.Contains("receipts verified", model.Status, StringComparison.Ordinal);
+        model.Apply(new ChatEnded(false, new ProtocolException(ProtocolErrorCode.Timeout, "no receipt")));
+        Assert.Contains("receipts failed", model.Status, StringComparison.Ordinal);
+        Assert.Contains("session ended: no receipt", model.Entries[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Own_messages_are_marked_as_yours_and_old_entries_scroll_away_past_the_limit()
+    {
+        var model = new ChatScreenModel("h:1", "ann", "00", "shared identity", limit: 3);
+        var changes = 0;
+        model.Changed += () => changes++;
+        for (var i = 0; i < 5; i++)
+        {
+            model.AddOwn(DateTimeOffset.Now, $"m{i}");
+        }
+
+        Assert.Equal(["m2", "m3", "m4"], model.Entries.Select(e => e.Text));
+        Assert.All(model.Entries, e => Assert.Equal((ProofMark.Own, "ann"), (e.Proof, e.Author)));
+        Assert.Equal(5, changes);
+    }
+
+    [Fact]
+    public void History_walks_back_and_forth_and_keeps_the_draft()
+    {
+        var history = new InputHistory();
+        history.Add("one");
+        history.Add("two");
+        history.Add("two");
+        history.Add("  ");
+
+        Assert.Equal("two", history.Previous("draft"));
+        Assert.Equal("one", history.Previous("two"));
+        Assert.Null(history.Previous("one"));
+        Assert.Equal("two", history.Next());
+        Assert.Equal("draft", history.Next());
+        Assert.Null(history.Next());
+    }
+
+    internal static ChatScreenModel NewModel() => new("127.0.0.1:7443", "ann", "0123456789abcdef0123", "shared identity");
+}
