@@ -15,7 +15,7 @@ public sealed partial class TerminalClientTests(InitializedPki pki) : IClassFixt
     {
         using var sandbox = new CliSandbox();
         var server = await ChatServerProcess.StartAsync(sandbox, pki.Directory, sandbox.File("server"), QuickHandshake);
-        using var terminal = TmuxTerminal.Start(sandbox.Path, ["client", "--connect", server.Address, "--pki", pki.Directory]);
+        using var terminal = TmuxTerminal.Start(sandbox.Path, ["client", "--plain", "--connect", server.Address, "--pki", pki.Directory]);
 
         await terminal.WaitForAsync("register or log in?");
         terminal.Type("r");
@@ -76,7 +76,7 @@ public sealed partial class TerminalClientTests(InitializedPki pki) : IClassFixt
     {
         using var sandbox = new CliSandbox();
         var server = await ChatServerProcess.StartAsync(sandbox, pki.Directory, sandbox.File("server"));
-        using var terminal = TmuxTerminal.Start(sandbox.Path, ["client", "--connect", server.Address, "--pki", pki.Directory], width: 60);
+        using var terminal = TmuxTerminal.Start(sandbox.Path, ["client", "--plain", "--connect", server.Address, "--pki", pki.Directory], width: 60);
         await RegisterAsync(terminal, "erin");
 
         terminal.Type(new string('x', 150));

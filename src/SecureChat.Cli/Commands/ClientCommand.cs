@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
 using SecureChat.Cli.Interactive;
+using SecureChat.Cli.Tui;
+using SecureChat.Client;
 
 namespace SecureChat.Cli.Commands;
 
@@ -25,10 +28,11 @@ internal static class ClientCommand
         var receive = new Option<int>("--receive") { Description = "Scripted: wait for this many chat messages before ending.", DefaultValueFactory = _ => 0 };
         var timeout = new Option<int>("--timeout") { Description = "Scripted: seconds to wait for --receive.", DefaultValueFactory = _ => 30 };
         var json = new Option<bool>("--json") { Description = "Scripted: print received messages and the outcome as JSON lines." };
+        var plain = new Option<bool>("--plain") { Description = "Interactive: the line client instead of the full-screen one (also when standard output is not a terminal or TERM is dumb)." };
 
         var command = new Command("client", "Connect to a SecureChat server: interactive, or scripted with --register/--login.")
         {
-            connect, pki, cert, key, ca, serverName, transcripts, register, login, email, username, passwordStdin, send, receive, timeout, json,
+            connect, pki, cert, key, ca, serverName, transcripts, register, login, email, username, passwordStdin, send, receive, timeout, json, plain,
         };
         command.SetAction(CliRunner.Guard(async (parse, cancellationToken) =>
         {
@@ -48,7 +52,12 @@ internal static class ClientCommand
                     throw new ArgumentException("Standard input is not a terminal: use --register or --login with --email and --password-stdin.");
                 }
 
-                return await InteractiveChat.RunAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+                var server = $"{host}:{port}";
+                var identityMode = IdentityMode(options.Identity.Certificate);
+                Func<ChatClient, CancellationToken, Task<int>> chat = parse.GetValue(plain) || !TuiChat.Usable
+                    ? InteractiveChat.ChatAsync
+                    : (client, token) => TuiChat.ChatAsync(client, server, identityMode, token);
+                return await InteractiveChat.RunAsync(host, port, options, cancellationToken, chat).ConfigureAwait(false);
             }
 
             var script = new ScriptedChat.Request(
@@ -64,4 +73,8 @@ internal static class ClientCommand
         }));
         return command;
     }
+
+    /// <summary>How the client certificate identifies this user: a per-user certificate names an e-mail address.</summary>
+    private static string IdentityMode(X509Certificate2 certificate) =>
+        certificate.GetNameInfo(X509NameType.SimpleName, false).Contains('@', StringComparison.Ordinal) ? "per-user identity" : "shared identity";
 }

@@ -15,8 +15,10 @@ internal static class InteractiveChat
     /// <summary>What the person typed at the prompts.</summary>
     private sealed record Credentials(bool Register, string Email, string? Username, string Password);
 
-    /// <summary>Runs until /quit, Ctrl-D, Ctrl-C (twice forces) or the server ends the session.</summary>
-    public static async Task<int> RunAsync(string host, int port, ChatClientOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs until /quit, Ctrl-D, Ctrl-C (twice forces) or the server ends the session; <paramref name="chat"/>
+    /// runs the logged-in session (the line client when null) and returns the exit code.</summary>
+    public static async Task<int> RunAsync(string host, int port, ChatClientOptions options, CancellationToken cancellationToken,
+        Func<ChatClient, CancellationToken, Task<int>>? chat = null)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
@@ -30,7 +32,7 @@ internal static class InteractiveChat
                     : await client.LoginAsync(credentials.Email, credentials.Password, cancellationToken).ConfigureAwait(false);
                 if (response.Ok)
                 {
-                    return await ChatAsync(client, cancellationToken).ConfigureAwait(false);
+                    return await (chat ?? ChatAsync)(client, cancellationToken).ConfigureAwait(false);
                 }
 
                 AnsiConsole.MarkupLine($"[red]{Markup.Escape(Display.Safe(response.Message))}[/] ({Markup.Escape(Display.Safe(response.Code))})");
@@ -73,7 +75,8 @@ internal static class InteractiveChat
 
     private static InputAbortedException Aborted() => new("no credentials given (end of input at the prompt); nothing was sent");
 
-    private static async Task<int> ChatAsync(ChatClient client, CancellationToken cancellationToken)
+    /// <summary>The line client for a logged-in session.</summary>
+    public static async Task<int> ChatAsync(ChatClient client, CancellationToken cancellationToken)
     {
         AnsiConsole.MarkupLine($"[green]logged in[/] as [bold]{Markup.Escape(client.Username ?? "")}[/]; session {client.SessionId}. {Markup.Escape(ChatCommands.Help)}");
         using var force = new CancellationTokenSource();
