@@ -108,7 +108,7 @@ internal static class InteractiveChat
                     editor.WriteAbove($"* {Display.Safe(notice.Text)}");
                     break;
                 case ChatMessageReceived m:
-                    editor.WriteAbove($"[{Display.Safe(m.From)}] {Display.Safe(m.Text)}");
+                    editor.WriteAbove($"{Display.Author(m)} {Display.Safe(m.Text)}");
                     break;
                 case ChatEnded { Error: { } error }:
                     editor.WriteAbove($"session ended: {Display.Safe(error.Message)} ({error.Code})");
