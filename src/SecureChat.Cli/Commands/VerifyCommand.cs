@@ -71,6 +71,7 @@ internal static class VerifyCommand
         table.AddRow("certificates", Markup.Escape($"client {report.ClientCertificateSubject}; server {report.ServerCertificateSubject}"));
         table.AddRow("messages verified", $"{report.MessagesVerified} (c2s {report.ClientToServerMessages}, s2c {report.ServerToClientMessages}); plaintexts checked {report.PlaintextsVerified}");
         table.AddRow("receipts verified", Markup.Escape($"{report.ReceiptsVerified} (client: {Coverage(report.ClientReceipt)}; server: {Coverage(report.ServerReceipt)})"));
+        AddRelayed(table, report);
         if (report.Truncated)
         {
             table.AddRow("file", "[yellow]last line is torn (checked up to the last complete line)[/]");
@@ -87,6 +88,27 @@ internal static class VerifyCommand
         }
 
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>One row per relayed copy: who wrote it, and whether the author's own signature or only the server says so.</summary>
+    private static void AddRelayed(Table table, AuditReport report)
+    {
+        const int MaxRows = 50;
+        var relayed = report.Messages.Where(m => m.Proof is not null).ToList();
+        foreach (var m in relayed.Take(MaxRows))
+        {
+            var when = DateTimeOffset.FromUnixTimeMilliseconds(m.AuthorTs ?? 0).ToString("u", System.Globalization.CultureInfo.InvariantCulture);
+            var proof = m.Proof == "author"
+                ? $"proof: author ({m.Author}, certificate {m.AuthorSubject})"
+                : $"proof: server only (shared certificate {m.AuthorSubject})";
+            var text = m.Text is null ? "" : $" \"{Interactive.Display.Safe(m.Text)}\"";
+            table.AddRow(Markup.Escape($"line {m.Line} s2c {m.Seqno}"), Markup.Escape($"{m.From} said{text} to {m.To} at {when}; {proof}"));
+        }
+
+        if (relayed.Count > MaxRows)
+        {
+            table.AddRow("relayed", Markup.Escape($"{relayed.Count - MaxRows} more (see --json)"));
+        }
     }
 
     private static string Coverage(ReceiptCoverage? receipt) =>
