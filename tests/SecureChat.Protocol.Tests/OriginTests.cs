@@ -49,6 +49,25 @@ public sealed class OriginTests
     }
 
     [Fact]
+    public void A_server_refuses_to_relay_an_oversized_or_misaddressed_message_with_a_refused_notice()
+    {
+        RelayPlan Plan(string text, string? to = null)
+        {
+            var plaintext = MessageCodec.Encode(new ChatPlaintext { Text = text, R = "AAAAAAAAAAAAAAAAAAAAAA==", To = to });
+            var message = new ChatMessage { Seqno = 7, Ts = 1, Ct = "", Commit = "", Sig = "" };
+            var received = new MessageReceived(Direction.ClientToServer, message, plaintext, MessageCodec.DecodeChat(plaintext));
+            return AuthorOrigin.PlanRelay(new byte[16], TestPki.User.RawData, received, "oldclient");
+        }
+
+        var large = Plan(new string('x', 5000));
+        Assert.Null(large.Copy);
+        Assert.Equal(("system", "refused", AuthorOrigin.TooLarge, 7L), (large.Refusal!.Kind, large.Refusal.Presence?.ToWire(), large.Refusal.Code, large.Refusal.Ref));
+        Assert.Equal(AuthorOrigin.UnknownRoom, Plan("hi", "#other").Refusal!.Code);
+        var v1 = Plan("hi");
+        Assert.Equal((AuthorOrigin.DefaultRoom, "oldclient"), (v1.Copy!.To, v1.Copy.From));
+    }
+
+    [Fact]
     public void The_largest_relayable_plaintext_fits_in_one_frame_relayed_in_the_worst_case()
     {
         // A text of DEL characters: one byte each from a minimal encoder, six bytes each re-escaped by this one.
