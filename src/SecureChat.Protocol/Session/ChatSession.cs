@@ -83,11 +83,11 @@ public sealed class ChatSession : IDisposable
         }
 
         // Every client message is relayed with its exact plaintext inside the copy (§9.6.4): refuse one that could not be.
-        if (_outbound == Direction.ClientToServer && plaintext.Length > AuthorOrigin.MaxRelayablePlaintextBytes)
+        if (_outbound == Direction.ClientToServer && plaintext.Length > _settings.MaxRelayablePlaintextBytes)
         {
             CryptographicOperations.ZeroMemory(plaintext);
             return SealResult.Refused(SendRefusal.TooLargeToRelay,
-                $"The message is {plaintext.Length} bytes once encoded; the largest a server can relay is {AuthorOrigin.MaxRelayablePlaintextBytes}. Send a shorter text.");
+                $"The message is {plaintext.Length} bytes once encoded; the largest a server can relay is {_settings.MaxRelayablePlaintextBytes}. Send a shorter text.");
         }
 
         Chains.Append(_outbound, message);
