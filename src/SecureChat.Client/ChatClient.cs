@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using SecureChat.Evidence;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Messages;
+using SecureChat.Protocol.Session;
 using SecureChat.Protocol.Transport;
 
 namespace SecureChat.Client;
@@ -94,7 +95,8 @@ public sealed class ChatClient : IConnectionHandler, IAsyncDisposable
     /// <exception cref="ArgumentException">The text is too long to send; the session goes on.</exception>
     public async Task<bool> SendAsync(string text, CancellationToken cancellationToken = default)
     {
-        var output = await _connection.SendAsync(endpoint => endpoint.SendText(text), cancellationToken).ConfigureAwait(false);
+        var output = await _connection.SendAsync(endpoint => endpoint.Send(new OutgoingChat(text, To: AuthorOrigin.DefaultRoom)), cancellationToken)
+            .ConfigureAwait(false);
         return output?.Refused is { } refused ? throw new ArgumentException(refused.Message, nameof(text)) : output is not null;
     }
 
@@ -186,9 +188,17 @@ public sealed class ChatClient : IConnectionHandler, IAsyncDisposable
 
             foreach (var m in output.Received)
             {
+                // The protocol has already refused (BAD_ORIGIN) any relayed copy whose origin does not prove its author.
                 var c = m.Content;
                 await _events.Writer.WriteAsync(new ChatMessageReceived(m.Message.Seqno, c.From, c.Text, c.Kind ?? ChatPlaintext.ChatKind,
-                    c.Ts ?? m.Message.Ts, c.Event, c.Users), cancellationToken).ConfigureAwait(false);
+                    c.Ts ?? m.Message.Ts, c.Event, c.Users)
+                {
+                    Proof = m.Origin?.Level,
+                    AuthorEmail = m.Origin?.AuthorEmail,
+                    To = m.Origin?.Conversation,
+                    Code = c.Code,
+                    Ref = c.Ref,
+                }, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -1,3 +1,5 @@
+using SecureChat.Protocol.Session;
+
 namespace SecureChat.Client;
 
 /// <summary>Something the server sent that the user should see.</summary>
@@ -11,7 +13,25 @@ public abstract record ChatEvent;
 /// <param name="SentMs">The author's timestamp (relayed) or the server's.</param>
 /// <param name="Event">For notices: <c>join</c>, <c>leave</c> or <c>roster</c>.</param>
 /// <param name="Users">For a roster notice: who is online.</param>
-public sealed record ChatMessageReceived(long Seqno, string? From, string Text, string Kind, long SentMs, string? Event = null, IReadOnlyList<string>? Users = null) : ChatEvent;
+public sealed record ChatMessageReceived(long Seqno, string? From, string Text, string Kind, long SentMs, string? Event = null, IReadOnlyList<string>? Users = null) : ChatEvent
+{
+    /// <summary>For a relayed message: <see cref="ProofLevel.Author"/> when the author's own per-user certificate signed
+    /// it, <see cref="ProofLevel.Server"/> when only the server attests the author (shared certificate); null for the
+    /// server's own messages and notices.</summary>
+    public ProofLevel? Proof { get; init; }
+
+    /// <summary>For a message proven by its author: the e-mail address the author's certificate names.</summary>
+    public string? AuthorEmail { get; init; }
+
+    /// <summary>For a relayed message: the conversation its author addressed.</summary>
+    public string? To { get; init; }
+
+    /// <summary>For a <c>refused</c> notice: why (for example <c>TOO_LARGE</c>).</summary>
+    public string? Code { get; init; }
+
+    /// <summary>For a <c>refused</c> notice: the seqno of this user's message that was not relayed.</summary>
+    public long? Ref { get; init; }
+}
 
 /// <summary>The session ended; <paramref name="ReceiptsMatched"/> tells whether both receipts were exchanged and verified.</summary>
 /// <param name="ReceiptsMatched">True when the server's receipt verified against this side's transcript.</param>

@@ -73,6 +73,20 @@ public sealed class CertificateValidator
             ?? CertificateCheck.Valid;
     }
 
+    /// <summary>A validator with the same Root CA and revocations for another role and name (for example the client
+    /// role without a name, to check the certificate of a message's author).</summary>
+    public CertificateValidator ForPeer(ExpectedPeer peer, string? expectedName) =>
+        new(new CertificatePolicy { Root = _root, Peer = peer, ExpectedName = expectedName, RevokedSerials = _revoked });
+
+    /// <summary>The first rfc822Name subjectAltName of the certificate (a per-user certificate names its owner's e-mail
+    /// address there), or <see langword="null"/> when it has none or does not decode.</summary>
+    public static string? EmailOf(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var facts = CertificateFacts.TryRead(certificate, out _);
+        return facts is { EmailAddresses.Count: > 0 } ? facts.EmailAddresses[0] : null;
+    }
+
     /// <summary>Whether the certificate's subject CN or an rfc822Name subjectAltName equals <paramref name="email"/>,
     /// ignoring case.</summary>
     public static bool MatchesEmail(X509Certificate2 certificate, string email)

@@ -238,7 +238,11 @@ public abstract class ProtocolEndpoint : IDisposable
 
         // The chat session owns its own copy of the peer key so that disposing either never breaks the other.
         var peerKey = VerificationKey.FromCertificate(PeerCertificate)!;
-        Chat = new ChatSession(keys, outbound, Identity.SigningKey, peerKey, clientDer, serverDer, Settings);
+        // A client checks the origin of every relayed copy against author certificates of the same Root CA (§9.6.3).
+        var origins = outbound == Direction.ClientToServer
+            ? new OriginVerifier(Validator.ForPeer(ExpectedPeer.Client, null), Settings.MaxClockSkew, Settings.MaxTextBytes)
+            : null;
+        Chat = new ChatSession(keys, outbound, Identity.SigningKey, peerKey, clientDer, serverDer, Settings, origins);
         return new SessionEstablished(keys.SessionId.ToArray());
     }
 

@@ -47,6 +47,9 @@ public enum ProtocolErrorCode
 
     /// <summary>An internal failure (for example the user database is unavailable).</summary>
     Internal,
+
+    /// <summary>A relayed copy whose author evidence (<c>origin</c>, §9.6) is missing or does not prove its author.</summary>
+    BadOrigin,
 }
 
 /// <summary>Maps <see cref="ProtocolErrorCode"/> to and from its wire spelling (<c>SIG_FAIL</c>, …).</summary>
@@ -73,6 +76,7 @@ public static class ProtocolErrorCodes
         ProtocolErrorCode.ServerBusy => "SERVER_BUSY",
         ProtocolErrorCode.ReceiptMismatch => "RECEIPT_MISMATCH",
         ProtocolErrorCode.Internal => "INTERNAL",
+        ProtocolErrorCode.BadOrigin => "BAD_ORIGIN",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 

@@ -96,8 +96,14 @@ public sealed record SessionEstablished(byte[] SessionId) : ProtocolEvent;
 /// <summary>A message was sealed and is about to be sent (log it first).</summary>
 public sealed record MessageSent(Direction Direction, ChatMessage Message, byte[] Plaintext) : ProtocolEvent;
 
-/// <summary>A message passed every check of §4.5 (log it, then deliver it).</summary>
-public sealed record MessageReceived(Direction Direction, ChatMessage Message, byte[] Plaintext, ChatPlaintext Content) : ProtocolEvent;
+/// <summary>A message passed every check of §9.4 (log it, then deliver it).</summary>
+/// <param name="Direction">The direction of travel.</param>
+/// <param name="Message">The envelope as received.</param>
+/// <param name="Plaintext">The exact plaintext bytes.</param>
+/// <param name="Content">The decoded plaintext.</param>
+/// <param name="Origin">Client: for a relayed copy, what its verified origin proves (§9.6); null otherwise.</param>
+public sealed record MessageReceived(Direction Direction, ChatMessage Message, byte[] Plaintext, ChatPlaintext Content,
+    Session.AuthorProof? Origin = null) : ProtocolEvent;
 
 /// <summary>A message the host asked to send was refused; the session goes on.</summary>
 /// <param name="Reason">Why.</param>

@@ -17,6 +17,10 @@ public sealed record ProtocolSettings
     /// <summary>Largest accepted UTF-8 size of a message's <c>text</c>.</summary>
     public int MaxTextBytes { get; init; } = 16 * 1024;
 
+    /// <summary>Largest encoded plaintext a client sends (MAX_RELAYABLE, §9.6.4); raised only by tests that play a peer
+    /// without the limit.</summary>
+    public int MaxRelayablePlaintextBytes { get; init; } = Session.AuthorOrigin.MaxRelayablePlaintextBytes;
+
     /// <summary>The group a client offers.</summary>
     public DhGroup PreferredGroup { get; init; } = DhGroup.Ffdhe2048;
 

@@ -3,6 +3,7 @@ using SecureChat.Crypto;
 using SecureChat.Pki;
 using SecureChat.Protocol.Handshake;
 using SecureChat.Protocol.Messages;
+using SecureChat.Protocol.Session;
 
 namespace SecureChat.Protocol;
 
@@ -34,6 +35,15 @@ public sealed class ServerProtocol : ProtocolEndpoint
 
     /// <summary>True while a register/login request waits for <see cref="CompleteAuth"/>.</summary>
     public bool IsAwaitingAuthDecision => _state == State.AwaitAuthDecision && !IsClosed;
+
+    /// <summary>Decides how a message this client sent is relayed (§9.6): the copy, carrying the author's origin from
+    /// this session, for the other members, or a <c>refused</c> notice for this client. Safe to call while the
+    /// connection handles other frames: it reads only the session id and the client certificate, fixed once established.</summary>
+    public RelayPlan PlanRelay(MessageReceived received, string from)
+    {
+        var chat = Chat ?? throw new InvalidOperationException("The session key is not established yet.");
+        return AuthorOrigin.PlanRelay(chat.SessionId, PeerCertificate!.RawData, received, from);
+    }
 
     /// <summary>Sends the host's answer to the pending register/login request.</summary>
     /// <remarks>After the last allowed failure the output holds the response, then an <c>AUTH_FAILED</c> error

@@ -50,10 +50,13 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
 
     /// <summary>Relays a user's message to every other member, in this server's order; waits while a
     /// recipient's queue is full but its writer is progressing (backpressure to the sender).</summary>
-    public async Task RelayAsync(ServerSession sender, string text, long originalTs, CancellationToken cancellationToken)
+    /// <param name="sender">The author's session.</param>
+    /// <param name="message">The relayed copy, with the author's origin (made by the protocol, §9.6).</param>
+    /// <param name="cancellationToken">Stops waiting for a full queue.</param>
+    public async Task RelayAsync(ServerSession sender, OutgoingChat message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sender);
-        var message = new OutgoingChat(text, sender.Username, ChatPlaintext.ChatKind, originalTs);
+        ArgumentNullException.ThrowIfNull(message);
         foreach (var member in _members.Keys)
         {
             if (!ReferenceEquals(member, sender))

@@ -55,6 +55,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "{ConnectionId} ({Username}) a message from {From} is too large to relay once re-encoded; skipped")]
     public static partial void RelayTooLarge(ILogger logger, string connectionId, string username, string from);
 
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "{ConnectionId} ({Username}) message {Seqno} not relayed: {Code}")]
+    public static partial void RelayRefused(ILogger logger, string connectionId, string username, long seqno, string code);
+
     [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "shutdown: {WithReceipts} sessions ended with receipts, {Otherwise} otherwise")]
     public static partial void ShutdownEnded(ILogger logger, int withReceipts, int otherwise);
 

@@ -161,7 +161,17 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
     {
         foreach (var received in batch.Received)
         {
-            await _runtime.Room.RelayAsync(this, received.Content.Text, received.Message.Ts, cancellationToken).ConfigureAwait(false);
+            // The protocol decides: relay with the author's origin, or tell the author why not (the session goes on).
+            var plan = _protocol.PlanRelay(received, Username);
+            if (plan.Copy is { } copy)
+            {
+                await _runtime.Room.RelayAsync(this, copy, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Log.RelayRefused(_log, _connectionId, Username, received.Message.Seqno, plan.Refusal!.Code ?? "");
+                _outbox.Post(plan.Refusal);
+            }
         }
 
         foreach (var output in batch.Outputs)

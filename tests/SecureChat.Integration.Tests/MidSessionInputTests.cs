@@ -38,7 +38,7 @@ public sealed class MidSessionInputTests(SharedServer shared) : IClassFixture<Sh
         var n = Interlocked.Increment(ref _users);
 
         // A sender that may seal texts beyond the limit, to see that the server enforces it.
-        await using var offender = await RawSession.ConnectAsync(Server.Port, settings: new ProtocolSettings { MaxTextBytes = 64 * 1024 });
+        await using var offender = await RawSession.ConnectAsync(Server.Port, settings: new ProtocolSettings { MaxTextBytes = 64 * 1024, MaxRelayablePlaintextBytes = 64 * 1024 });
         await offender.RegisterAsync($"mid{n}@example.org", $"mid{n}", Password);
 
         // One good message first: relayed, and written to the server's transcript.

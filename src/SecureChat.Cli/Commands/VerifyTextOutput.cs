@@ -51,6 +51,11 @@ internal sealed class TextOutput : VerifyCommand.IVerifyOutput
         yield return ("certificates", $"client {report.ClientCertificateSubject}; server {report.ServerCertificateSubject}");
         yield return ("messages verified", $"{report.MessagesVerified} (c2s {report.ClientToServerMessages}, s2c {report.ServerToClientMessages}); plaintexts checked {report.PlaintextsVerified}");
         yield return ("receipts verified", $"{report.ReceiptsVerified} (client: {Coverage(report.ClientReceipt)}; server: {Coverage(report.ServerReceipt)})");
+        foreach (var row in Relayed(report))
+        {
+            yield return row;
+        }
+
         if (report.Truncated)
         {
             yield return ("file", "last line is torn (checked up to the last complete line)");
@@ -64,6 +69,27 @@ internal sealed class TextOutput : VerifyCommand.IVerifyOutput
         foreach (var warning in report.Findings.Where(f => f.Severity == AuditSeverity.Warning).Take(5))
         {
             yield return ("note", $"{VerifyCommand.Where(warning.LineNumber)}: {warning.Reason}");
+        }
+    }
+
+    /// <summary>Who wrote each relayed message and what proves it (the author's own signature, or the server only).</summary>
+    private static IEnumerable<(string Check, string Result)> Relayed(AuditReport report)
+    {
+        const int MaxRows = 50;
+        var relayed = report.Messages.Where(m => m.Proof is not null).ToList();
+        foreach (var m in relayed.Take(MaxRows))
+        {
+            var when = DateTimeOffset.FromUnixTimeMilliseconds(m.AuthorTs ?? 0).ToString("u", System.Globalization.CultureInfo.InvariantCulture);
+            var proof = m.Proof == "author"
+                ? $"proof: author ({m.Author}, certificate {m.AuthorSubject})"
+                : $"proof: server only (shared certificate {m.AuthorSubject})";
+            var text = m.Text is null ? "" : $" \"{Interactive.Display.Safe(m.Text)}\"";
+            yield return ($"line {m.Line} s2c {m.Seqno}", $"{m.From} said{text} to {m.To} at {when}; {proof}");
+        }
+
+        if (relayed.Count > MaxRows)
+        {
+            yield return ("relayed", $"{relayed.Count - MaxRows} more (see --json)");
         }
     }
 

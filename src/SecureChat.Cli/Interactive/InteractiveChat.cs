@@ -184,7 +184,7 @@ internal static class InteractiveChat
                     editor.WriteAbove($"{Stamp(notice.SentMs)} * {shown}");
                     break;
                 case ChatMessageReceived m:
-                    editor.WriteAbove(ChatLine(DateTimeOffset.FromUnixTimeMilliseconds(m.SentMs), m.From, m.Text));
+                    editor.WriteAbove($"{DateTimeOffset.FromUnixTimeMilliseconds(m.SentMs).ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture)} {Display.Author(m)} {Display.Safe(m.Text)}");
                     break;
                 case ChatEnded { Error: { } error }:
                     editor.WriteAbove($"session ended: {Display.Safe(error.Message)} ({error.Code})");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SecureChat.Client;
 using SecureChat.Protocol;
+using SecureChat.Protocol.Session;
 
 namespace SecureChat.Cli.Interactive;
 
@@ -173,8 +174,20 @@ internal static class ScriptedChat
     }
 
     private static void Print(ChatMessageReceived m, bool json) =>
-        Report(json, new { @event = "message", seqno = m.Seqno, from = m.From, text = m.Text, kind = m.Kind, ts = m.SentMs },
-            m.Kind == "system" ? $"* {Display.Safe(m.Text)}" : $"[{Display.Safe(m.From)}] {Display.Safe(m.Text)}");
+        Report(json, new
+        {
+            @event = "message",
+            seqno = m.Seqno,
+            from = m.From,
+            text = m.Text,
+            kind = m.Kind,
+            ts = m.SentMs,
+            proof = m.Proof switch { ProofLevel.Author => "author", ProofLevel.Server => "server", _ => null },
+            author = m.AuthorEmail,
+            code = m.Code,
+            @ref = m.Ref,
+        },
+            m.Kind == "system" ? $"* {Display.Safe(m.Text)}" : $"{Display.Author(m)} {Display.Safe(m.Text)}");
 
     private static void Report(bool json, object value, string text) =>
         Console.WriteLine(json ? JsonSerializer.Serialize(value) : text);

@@ -89,7 +89,8 @@ internal sealed class ChatScreenModel
                 Add(new ChatEntry(At(notice.SentMs), null, ProofMark.Server, text));
                 break;
             case ChatMessageReceived message:
-                Add(new ChatEntry(At(message.SentMs), message.From, ProofMark.ServerAttested, message.Text));
+                Add(new ChatEntry(At(message.SentMs), message.From,
+                    message.Proof == SecureChat.Protocol.Session.ProofLevel.Author ? ProofMark.AuthorSigned : ProofMark.ServerAttested, message.Text));
                 break;
             case ChatEnded ended:
                 EndedWith(ended);

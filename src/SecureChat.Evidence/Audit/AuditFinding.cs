@@ -54,6 +54,9 @@ public enum AuditFindingKind
     /// <summary>A message follows its own sender's receipt, which no honest sender does.</summary>
     MessageAfterReceipt,
 
+    /// <summary>A relayed copy names an author whose own evidence (<c>origin</c>, protocol §9.6) is missing or does not prove it.</summary>
+    BadOrigin,
+
     /// <summary>The file verifies but does not prove a complete conversation (a receipt is missing or covers less).</summary>
     Incomplete,
 }

@@ -59,6 +59,9 @@ public sealed class AuditReport
     /// <summary>What the verified server receipt covers, if there is one.</summary>
     public ReceiptCoverage? ServerReceipt { get; init; }
 
+    /// <summary>Every message line that verified, in file order, with who wrote each relayed copy and what proves it.</summary>
+    public IReadOnlyList<AuditedMessage> Messages { get; init; } = [];
+
     /// <summary>The first error (lowest line number) followed by warnings; empty for a complete, accepted file.</summary>
     public required IReadOnlyList<AuditFinding> Findings { get; init; }
 

@@ -35,6 +35,8 @@ internal sealed class AuditRun
 
     public bool VerifiedInParallel { get; set; }
 
+    public List<AuditedMessage> Messages { get; } = [];
+
     /// <summary>Records an error that rejects the file. Only the one on the lowest line counts, because after it
     /// nothing in the file can be trusted (one deleted line makes every later one look wrong); on the same line
     /// the first recorded wins.</summary>
@@ -80,6 +82,7 @@ internal sealed class AuditRun
             Findings = findings,
             FirstFailure = Failure,
             VerifiedInParallel = VerifiedInParallel,
+            Messages = Messages,
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Session;
 
@@ -14,9 +15,11 @@ internal sealed class BodyAuditor
     private readonly byte[] _clientDer;
     private readonly byte[] _serverDer;
     private readonly PeerKeys _keys;
+    private readonly OriginAuditor _origins;
 
-    private BodyAuditor(AuditedSession session, AuditRun run, PeerKeys keys)
+    private BodyAuditor(AuditedSession session, AuditRun run, PeerKeys keys, OriginAuditor origins)
     {
+        _origins = origins;
         _session = session;
         _run = run;
         _keys = keys;
@@ -27,12 +30,13 @@ internal sealed class BodyAuditor
 
     /// <summary>Audits <paramref name="records"/> (index 0 is the header, which is skipped); returns whether the
     /// verified receipts prove the whole conversation.</summary>
-    public static bool Audit(IReadOnlyList<TranscriptRecord?> records, AuditedSession session, AuditOptions options, AuditRun run)
+    public static bool Audit(IReadOnlyList<TranscriptRecord?> records, AuditedSession session, X509Certificate2 root, AuditOptions options,
+        AuditRun run)
     {
         var signatures = MessageSignatures.Verify(records, session, options, out var parallel);
         run.VerifiedInParallel = parallel;
         using var keys = session.CreateKeys();
-        var auditor = new BodyAuditor(session, run, keys);
+        var auditor = new BodyAuditor(session, run, keys, new OriginAuditor(root, options));
         for (var i = 1; i < records.Count; i++)
         {
             if (!auditor.Judge(records[i], i + 1, signatures[i]))
@@ -86,6 +90,11 @@ internal sealed class BodyAuditor
             return false;
         }
 
+        if (_origins.Judge(line, lineNumber, direction, out var originProblem) is not { } entry)
+        {
+            return Fail(lineNumber, AuditFindingKind.BadOrigin, originProblem!);
+        }
+
         var senderReceipt = direction == Direction.ClientToServer ? _run.ClientReceipt : _run.ServerReceipt;
         if (senderReceipt is not null)
         {
@@ -94,6 +103,7 @@ internal sealed class BodyAuditor
         }
 
         _chain.Append(direction, TranscriptJson.ToMessage(line));
+        _run.Messages.Add(entry);
         _run.MessagesVerified++;
         if (direction == Direction.ClientToServer)
         {

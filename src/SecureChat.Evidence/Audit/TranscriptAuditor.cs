@@ -111,7 +111,7 @@ public static class TranscriptAuditor
             }
         }
 
-        return BodyAuditor.Audit(records, session, options, run);
+        return BodyAuditor.Audit(records, session, root, options, run);
     }
 
     private static TranscriptRecord? Parse(IReadOnlyList<ReadOnlyMemory<byte>> lines, int index, AuditOptions options, AuditRun run)

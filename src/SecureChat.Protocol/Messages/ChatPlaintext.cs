@@ -31,4 +31,17 @@ public sealed record ChatPlaintext
     /// <summary>For a <c>roster</c> notice the users online, sorted; for <c>join</c>/<c>leave</c> the one user concerned.
     /// (<see cref="From"/> always names an author, so server notices leave it empty.)</summary>
     public IReadOnlyList<string>? Users { get; init; }
+
+    /// <summary>The conversation the message is addressed to (§9.6); absent means the shared room
+    /// <see cref="Session.AuthorOrigin.DefaultRoom"/>.</summary>
+    public string? To { get; init; }
+
+    /// <summary>On a relayed copy: the author's own message, which proves who wrote it (§9.6).</summary>
+    public MessageOrigin? Origin { get; init; }
+
+    /// <summary>On a <c>refused</c> notice: why (§9.7), for example <c>TOO_LARGE</c>.</summary>
+    public string? Code { get; init; }
+
+    /// <summary>On a <c>refused</c> notice: the seqno of the refused message in the recipient's own direction.</summary>
+    public long? Ref { get; init; }
 }

@@ -8,13 +8,21 @@ namespace SecureChat.Protocol.Messages;
 /// <param name="OriginalTs">For a relayed message: the author's timestamp.</param>
 /// <param name="Presence">For a server notice: what happened.</param>
 /// <param name="Users">For a roster notice the users online; for a join or leave the one user concerned.</param>
+/// <param name="To">The conversation the message is addressed to (§9.6).</param>
+/// <param name="Origin">For a relayed message: the author's own message (§9.6).</param>
+/// <param name="Code">For a <c>refused</c> notice: why (§9.7).</param>
+/// <param name="Ref">For a <c>refused</c> notice: the seqno of the refused message.</param>
 public sealed record OutgoingChat(
     string Text,
     string? From = null,
     string? Kind = null,
     long? OriginalTs = null,
     PresenceEvent? Presence = null,
-    IReadOnlyList<string>? Users = null);
+    IReadOnlyList<string>? Users = null,
+    string? To = null,
+    MessageOrigin? Origin = null,
+    string? Code = null,
+    long? Ref = null);
 
 /// <summary>Why the protocol refused to send a message; the session goes on and no seqno was used.</summary>
 public enum SendRefusal
@@ -27,6 +35,9 @@ public enum SendRefusal
 
     /// <summary>The sealed message would not fit in one frame (JSON escaping and base64 grow it).</summary>
     FrameTooLarge,
+
+    /// <summary>The plaintext is larger than the largest one a server can always relay with its origin (§9.6).</summary>
+    TooLargeToRelay,
 }
 
 /// <summary>What a server notice announces (the <c>event</c> member of a system message).</summary>
@@ -40,16 +51,20 @@ public enum PresenceEvent
 
     /// <summary>Who is online, sent to a user who has just joined.</summary>
     Roster,
+
+    /// <summary>One of the user's own messages was not relayed; <c>code</c> and <c>ref</c> say why and which (§9.7).</summary>
+    Refused,
 }
 
 /// <summary>Wire spelling of <see cref="PresenceEvent"/>.</summary>
 public static class PresenceEvents
 {
-    /// <summary><c>join</c>, <c>leave</c> or <c>roster</c>.</summary>
+    /// <summary><c>join</c>, <c>leave</c>, <c>roster</c> or <c>refused</c>.</summary>
     public static string ToWire(this PresenceEvent presence) => presence switch
     {
         PresenceEvent.Join => "join",
         PresenceEvent.Leave => "leave",
+        PresenceEvent.Refused => "refused",
         _ => "roster",
     };
 
@@ -59,6 +74,7 @@ public static class PresenceEvents
         "join" => PresenceEvent.Join,
         "leave" => PresenceEvent.Leave,
         "roster" => PresenceEvent.Roster,
+        "refused" => PresenceEvent.Refused,
         _ => null,
     };
 }

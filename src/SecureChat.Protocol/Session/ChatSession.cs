@@ -18,10 +18,12 @@ public sealed class ChatSession : IDisposable
     private readonly byte[] _clientCertDer;
     private readonly byte[] _serverCertDer;
     private readonly ProtocolSettings _settings;
+    private readonly OriginVerifier? _origins;
 
     internal ChatSession(ChatKeys keys, Direction outbound, SigningKey signer, VerificationKey peerKey,
-        byte[] clientCertDer, byte[] serverCertDer, ProtocolSettings settings)
+        byte[] clientCertDer, byte[] serverCertDer, ProtocolSettings settings, OriginVerifier? origins = null)
     {
+        _origins = origins;
         _keys = keys;
         _outbound = outbound;
         _signer = signer;
@@ -65,6 +67,10 @@ public sealed class ChatSession : IDisposable
             Ts = content.OriginalTs,
             Event = content.Presence?.ToWire(),
             Users = content.Users,
+            To = content.To,
+            Origin = content.Origin,
+            Code = content.Code,
+            Ref = content.Ref,
         });
         var message = MessageEnvelope.Seal(_keys.For(_outbound), _keys.SessionId, _outbound, LastSent + 1, _settings.NowMs, plaintext, _signer);
 
@@ -76,12 +82,20 @@ public sealed class ChatSession : IDisposable
             return SealResult.Refused(SendRefusal.FrameTooLarge, "The message does not fit in one frame once encrypted and encoded; send a shorter text.");
         }
 
+        // Every client message is relayed with its exact plaintext inside the copy (§9.6.4): refuse one that could not be.
+        if (_outbound == Direction.ClientToServer && plaintext.Length > _settings.MaxRelayablePlaintextBytes)
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            return SealResult.Refused(SendRefusal.TooLargeToRelay,
+                $"The message is {plaintext.Length} bytes once encoded; the largest a server can relay is {_settings.MaxRelayablePlaintextBytes}. Send a shorter text.");
+        }
+
         Chains.Append(_outbound, message);
         return new SealResult(new MessageSent(_outbound, message, plaintext), SendRefusal.None, null);
     }
 
     /// <summary>Runs the receiver's checks of §4.5 in order and, if all pass, adds the message to the chain.</summary>
-    /// <exception cref="ProtocolException">REPLAY, SEQ_GAP, STALE, SIG_FAIL, DECRYPT_FAIL or PROTOCOL_ERROR.</exception>
+    /// <exception cref="ProtocolException">REPLAY, SEQ_GAP, STALE, SIG_FAIL, DECRYPT_FAIL, PROTOCOL_ERROR or (client) BAD_ORIGIN.</exception>
     public MessageReceived Open(ChatMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -115,8 +129,11 @@ public sealed class ChatSession : IDisposable
 
         var content = MessageCodec.DecodeChat(plaintext);
         ValidateContent(content);
+
+        // Check 8 (§9.6.3): a relayed copy is shown as its author's only if the author's own evidence proves it.
+        var proof = _origins is not null && OriginVerifier.IsRelayedCopy(content) ? _origins.Verify(content, message.Ts) : null;
         Chains.Append(inbound, message);
-        return new MessageReceived(inbound, message, plaintext, content);
+        return new MessageReceived(inbound, message, plaintext, content, proof);
     }
 
     /// <summary>Makes this side's receipt over everything sent and received so far.</summary>

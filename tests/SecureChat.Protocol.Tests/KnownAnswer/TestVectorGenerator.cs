@@ -14,7 +14,7 @@ namespace SecureChat.Protocol.Tests.KnownAnswer;
 /// <remarks>Nothing here re-implements a construction; every output comes from the production type that
 /// builds it on the wire, so the file pins down what this implementation actually does. Run the KnownAnswer
 /// tests with <see cref="WriteVariable"/> set to a path to rewrite the file after a deliberate change.</remarks>
-internal static class TestVectorGenerator
+internal static partial class TestVectorGenerator
 {
     /// <summary>Environment variable naming the file to write; unset, the tests only read.</summary>
     public const string WriteVariable = "SECURECHAT_WRITE_VECTORS";
@@ -70,6 +70,7 @@ internal static class TestVectorGenerator
             ["dh_signatures"] = dhSignatures,
             ["transcript"] = transcript,
             ["frames"] = FrameVectors(firstAuthRequestCt, firstMessage),
+            ["origin"] = OriginVectors(keys),
         };
     }
 

@@ -13,7 +13,7 @@ public sealed record EvilOutcome(ProtocolException? Error, bool ReceiptsExchange
 
 /// <summary>One connection of an evil peer: the honest state machine of its role runs over a real socket, and every
 /// frame it produces passes through an <see cref="EvilPlan"/> on the way out. A test drives the chat phase
-/// (<see cref="SayAsync"/>, <see cref="EndAsync"/>, <see cref="SendRawAsync"/>) and reads what really crossed the wire.</summary>
+/// (<see cref="SayAsync(string, TimeSpan)"/>, <see cref="EndAsync"/>, <see cref="SendRawAsync"/>) and reads what really crossed the wire.</summary>
 public abstract class EvilSession : IAsyncDisposable
 {
     /// <summary>Bound on every wait of this class, so a test fails instead of hanging.</summary>
@@ -77,13 +77,16 @@ public abstract class EvilSession : IAsyncDisposable
     public Task<EvilOutcome> Finished => _finished.Task;
 
     /// <summary>Seals a chat message honestly (with the clock shifted by <paramref name="clockOffset"/>) and sends it through the plan.</summary>
-    public Task SayAsync(string text, TimeSpan clockOffset = default) => UnderGateAsync(async () =>
+    public Task SayAsync(string text, TimeSpan clockOffset = default) => SayAsync(new OutgoingChat(text), clockOffset);
+
+    /// <summary>Seals the given content honestly (a relayed copy with any origin, a notice) and sends it through the plan.</summary>
+    public Task SayAsync(OutgoingChat content, TimeSpan clockOffset = default) => UnderGateAsync(async () =>
     {
         Clock.Offset = clockOffset;
         ProtocolOutput output;
         try
         {
-            output = Protocol.SendText(text);
+            output = Protocol.Send(content);
         }
         finally
         {
