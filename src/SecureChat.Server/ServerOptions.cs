@@ -62,6 +62,10 @@ public sealed class ServerOptions
     /// so that a saturated room leaves the handshakes and logins a core of their own.</summary>
     public int FanOutConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
 
+    /// <summary>Messages the server may owe its recipients (queued in every outbox together) before it refuses new
+    /// messages with a <c>refused</c> <c>SERVER_BUSY</c> notice to their authors instead of relaying them.</summary>
+    public int MaxRelayBacklog { get; set; } = 20_000;
+
     /// <summary>Largest room in which joins and leaves are announced (each notice is signed once per recipient);
     /// 0 turns presence notices, including the roster sent on joining, off.</summary>
     public int PresenceNoticeLimit { get; set; } = 100;
@@ -104,6 +108,7 @@ public sealed class ServerOptions
         Positive(problems, nameof(MaxConnections), MaxConnections);
         Positive(problems, nameof(SendQueueCapacity), SendQueueCapacity);
         Positive(problems, nameof(FanOutConcurrency), FanOutConcurrency);
+        Positive(problems, nameof(MaxRelayBacklog), MaxRelayBacklog);
         Positive(problems, nameof(StallThresholdSeconds), StallThresholdSeconds);
         Positive(problems, nameof(SlowReaderTimeoutSeconds), SlowReaderTimeoutSeconds);
         Positive(problems, nameof(MaxClockSkewSeconds), MaxClockSkewSeconds);

@@ -10,6 +10,7 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
 {
     private int _connections;
     private bool _stopping;
+    private long _relayBacklog;
 
     /// <summary>Settings in force.</summary>
     public ServerOptions Options { get; } = options;
@@ -35,6 +36,9 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
 
     /// <summary>How many sessions may seal relayed messages at once (<see cref="ServerOptions.FanOutConcurrency"/>).</summary>
     public SemaphoreSlim FanOutSlots { get; } = new(options.FanOutConcurrency, options.FanOutConcurrency);
+
+    /// <summary>Messages queued in every session's outbox and not yet sealed: the fan-out the server still owes.</summary>
+    public long RelayBacklog => Interlocked.Read(ref _relayBacklog);
 
     /// <summary>Every session that is running, in its handshake or after (the room holds only the logged-in ones).</summary>
     public ConcurrentDictionary<ServerSession, byte> Sessions { get; } = new();
@@ -69,6 +73,9 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
         Interlocked.Decrement(ref _connections);
         return false;
     }
+
+    /// <summary>Counts messages entering (positive) or leaving (negative) an outbox.</summary>
+    public void CountBacklog(long change) => Interlocked.Add(ref _relayBacklog, change);
 
     /// <summary>Uncounts a connection.</summary>
     public void RemoveConnection() => Interlocked.Decrement(ref _connections);

@@ -5,6 +5,7 @@ using SecureChat.Evidence;
 using SecureChat.Pki;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Messages;
+using SecureChat.Protocol.Session;
 using SecureChat.Protocol.Transport;
 
 namespace SecureChat.Server;
@@ -39,7 +40,7 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
         _connection = new ProtocolConnection(transport, _protocol);
         _log = runtime.LoggerFactory.CreateLogger<ServerSession>();
         _connectionId = connectionId ?? throw new ArgumentNullException(nameof(connectionId));
-        _outbox = new SessionOutbox(_connection, runtime.Options, runtime.FanOutSlots, () => Log.Overflow(_log, _connectionId, Username),
+        _outbox = new SessionOutbox(_connection, runtime.Options, runtime.FanOutSlots, runtime.CountBacklog, () => Log.Overflow(_log, _connectionId, Username),
             from => Log.RelayTooLarge(_log, _connectionId, Username, from));
         _remote = remote;
         _startedMs = runtime.ProtocolSettings.NowMs;
@@ -80,6 +81,8 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
             {
                 await _writer.ConfigureAwait(false);
             }
+
+            _outbox.DiscardUnsent();
         }
 
         LogEnd(end);
@@ -163,6 +166,15 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
         {
             // The protocol decides: relay with the author's origin, or tell the author why not (the session goes on).
             var plan = _protocol.PlanRelay(received, Username);
+            if (plan.Copy is not null && _runtime.RelayBacklog > _runtime.Options.MaxRelayBacklog)
+            {
+                // Beyond the bound the server refuses the message rather than queue it behind a backlog it cannot
+                // deliver in reasonable time: the author is told, nobody is dropped.
+                var seqno = received.Message.Seqno;
+                plan = RelayPlan.Refuse(AuthorOrigin.Refusal(AuthorOrigin.ServerBusy, seqno,
+                    $"message {seqno} was not relayed: the server is saturated; send it again in a moment"));
+            }
+
             if (plan.Copy is { } copy)
             {
                 await _runtime.Room.RelayAsync(this, copy, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,7 @@ internal sealed class SessionOutbox
     private readonly ProtocolConnection _connection;
     private readonly ServerOptions _options;
     private readonly SemaphoreSlim _fanOut;
+    private readonly Action<long> _countBacklog;
     private readonly Action _onOverflow;
     private readonly Action<string> _onRelayTooLarge;
     private readonly Channel<OutgoingChat> _queue;
@@ -27,10 +28,13 @@ internal sealed class SessionOutbox
     /// <param name="connection">The session's connection.</param>
     /// <param name="options">Queue capacity and slow-reader thresholds.</param>
     /// <param name="fanOut">The server's fan-out slots, shared by every session's writer.</param>
+    /// <param name="countBacklog">Told how many messages entered (positive) or left (negative) this outbox.</param>
     /// <param name="onOverflow">Told once when the user is disconnected as a slow reader.</param>
     /// <param name="onRelayTooLarge">Told the author of a message skipped because its relayed form does not fit.</param>
-    public SessionOutbox(ProtocolConnection connection, ServerOptions options, SemaphoreSlim fanOut, Action onOverflow, Action<string> onRelayTooLarge)
+    public SessionOutbox(ProtocolConnection connection, ServerOptions options, SemaphoreSlim fanOut, Action<long> countBacklog,
+        Action onOverflow, Action<string> onRelayTooLarge)
     {
+        _countBacklog = countBacklog;
         _connection = connection;
         _fanOut = fanOut;
         _options = options;
@@ -44,7 +48,13 @@ internal sealed class SessionOutbox
     }
 
     /// <summary>Queues a server notice; dropped (harmlessly) if this user's queue is full.</summary>
-    public void Post(OutgoingChat notice) => _queue.Writer.TryWrite(notice);
+    public void Post(OutgoingChat notice)
+    {
+        if (_queue.Writer.TryWrite(notice))
+        {
+            _countBacklog(1);
+        }
+    }
 
     /// <summary>Queues a relayed message, waiting while the queue is full but its writer progresses.</summary>
     /// <remarks>The recipient is dropped only when its own socket stops draining: a write pending longer than the
@@ -52,7 +62,13 @@ internal sealed class SessionOutbox
     /// sealing and sending, slowly) makes the sender wait instead.</remarks>
     public async ValueTask EnqueueAsync(OutgoingChat message, CancellationToken cancellationToken)
     {
-        if (_queue.Writer.TryWrite(message) || _connection.Closing.IsCancellationRequested)
+        if (_queue.Writer.TryWrite(message))
+        {
+            _countBacklog(1);
+            return;
+        }
+
+        if (_connection.Closing.IsCancellationRequested)
         {
             return;
         }
@@ -72,6 +88,7 @@ internal sealed class SessionOutbox
             try
             {
                 await _queue.Writer.WriteAsync(message, slice.Token).ConfigureAwait(false);
+                _countBacklog(1);
                 return;
             }
             catch (OperationCanceledException) when (!linked.IsCancellationRequested)
@@ -93,6 +110,18 @@ internal sealed class SessionOutbox
     /// <summary>Takes no more messages; the writer loop ends once the connection does.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
+    /// <summary>Once the writer loop has ended: what is left unsent no longer counts against the server's backlog.</summary>
+    public void DiscardUnsent()
+    {
+        var left = 0;
+        while (_queue.Reader.TryRead(out _))
+        {
+            left++;
+        }
+
+        _countBacklog(-left);
+    }
+
     /// <summary>The writer loop: seals up to a batch of queued messages with one evidence flush, then sends them.</summary>
     public async Task RunAsync()
     {
@@ -109,6 +138,8 @@ internal sealed class SessionOutbox
                 {
                     batch.Add(item);
                 }
+
+                _countBacklog(-batch.Count);
 
                 // Sealing is rationed across all sessions (a fan-out slot), so that a large room leaves the handshakes
                 // and logins their share of the CPU; the slot is held for sealing and recording only, not for the

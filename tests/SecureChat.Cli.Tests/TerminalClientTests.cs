@@ -83,7 +83,7 @@ public sealed partial class TerminalClientTests(InitializedPki pki) : IClassFixt
         var sender = await ScriptedClient.RunAsync(sandbox, sandbox.Path,
             ScriptedClient.Register(server.Address, pki.Directory, "fred", "--send", "ping"), ScriptedClient.Input());
         CliAssert.Succeeded(sender);
-        var screen = await terminal.WaitForAsync("[fred] ping");
+        var screen = await terminal.WaitForAsync("[fred (server-attested)] ping");
         Assert.Single(screen.Split('\n'), row => row.Contains("xxxxxxxxxx", StringComparison.Ordinal));
 
         terminal.Press("C-u");

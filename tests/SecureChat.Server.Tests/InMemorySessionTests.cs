@@ -195,14 +195,15 @@ public sealed class InMemorySessionTests
     [Fact]
     public async Task A_user_who_only_reads_stays_connected_while_the_conversation_goes_on()
     {
-        await using var server = await InMemoryServer.StartAsync(o => o.IdleTimeoutMinutes = 0.01);
+        // An idle timeout of 1.5 s; alice writes every 200 ms, bob writes nothing for about three timeouts.
+        await using var server = await InMemoryServer.StartAsync(o => o.IdleTimeoutMinutes = 0.025);
         var (alice, _) = await server.RegisterAsync("alice");
         var (bob, bobSession) = await server.RegisterAsync("bob");
         await using (alice)
         await using (bob)
         {
-            // Bob sends nothing for five idle timeouts; alice writes more often than the timeout.
-            for (var i = 0; i < 15; i++)
+            var started = DateTime.UtcNow;
+            for (var i = 0; DateTime.UtcNow - started < TimeSpan.FromSeconds(4.5); i++)
             {
                 Assert.True(await alice.SendAsync($"message {i}"));
                 await NextChatAsync(bob, m => m.Text == $"message {i}");

@@ -111,6 +111,44 @@ public sealed class StorageAndShutdownTests
         }
     }
 
+    [Fact]
+    public async Task Beyond_the_relay_backlog_a_message_is_refused_with_server_busy_and_the_session_goes_on()
+    {
+        await using var server = await InMemoryServer.StartAsync(o => o.MaxRelayBacklog = 100);
+        var (alice, _) = await server.RegisterAsync("alice");
+        var (bob, _) = await server.RegisterAsync("bob");
+        await using (alice)
+        await using (bob)
+        {
+            // The server already owes more copies than the bound (as in a saturated room).
+            server.Runtime.CountBacklog(101);
+            Assert.True(await alice.SendAsync("while saturated"));
+            var refused = await NextAsync(alice, m => m.Event == "refused");
+            Assert.Equal("SERVER_BUSY", refused.Code);
+            Assert.Equal(1, refused.Ref);
+
+            // Once the backlog is paid, messages are relayed again; nobody was dropped.
+            server.Runtime.CountBacklog(-101);
+            Assert.True(await alice.SendAsync("after the saturation"));
+            var relayed = await NextAsync(bob, m => m.Kind == "chat");
+            Assert.Equal("after the saturation", relayed.Text);
+            Assert.True((await alice.EndAsync()).ReceiptsMatched);
+            Assert.True((await bob.EndAsync()).ReceiptsMatched);
+        }
+    }
+
+    private static async Task<SecureChat.Client.ChatMessageReceived> NextAsync(SecureChat.Client.ChatClient client, Func<SecureChat.Client.ChatMessageReceived, bool> wanted)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (await client.Events.ReadAsync(timeout.Token) is SecureChat.Client.ChatMessageReceived m && wanted(m))
+            {
+                return m;
+            }
+        }
+    }
+
     /// <summary>A transcript on a disk that fills up right after the header.</summary>
     private sealed class FailingAfterHeader(ITranscriptFile inner) : ITranscriptFile
     {

@@ -21,6 +21,9 @@ public static class AuthorOrigin
     /// <summary>Refusal code: <c>to</c> names a conversation this server does not have.</summary>
     public const string UnknownRoom = "UNKNOWN_ROOM";
 
+    /// <summary>Refusal code: the server is saturated and did not relay this one message; the session goes on.</summary>
+    public const string ServerBusy = "SERVER_BUSY";
+
     /// <summary>The conversation a plaintext is addressed to: its <c>to</c>, or the shared room when absent.</summary>
     public static string ConversationOf(ChatPlaintext plaintext)
     {
