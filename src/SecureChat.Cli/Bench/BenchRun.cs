@@ -8,7 +8,8 @@ namespace SecureChat.Cli.Bench;
 /// <summary>Runs every phase of <c>securechat bench</c> and reports it beside the crypto floor.</summary>
 internal static class BenchRun
 {
-    public sealed record Settings(string? Target, string Pki, int Setups, int Concurrency, int Messages, int Idle, bool Json);
+    public sealed record Settings(string? Target, string Pki, int Setups, int Concurrency, int Messages, int Idle, bool Json,
+        int OverloadMembers = 32, int OverloadMessages = 0);
 
     public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
@@ -66,15 +67,17 @@ internal static class BenchRun
                         results["relay_aggregate"] = new { sent_per_second = relay.SentPerSecond, delivered_per_second = relay.DeliveredPerSecond, latency_ms = relay.Latency };
 
                         // Every member sends at once: the server, not the readers, is the bottleneck.
-                        const int members = 32;
-                        var each = Math.Max(5, settings.Messages / 200);
+                        var members = Math.Max(2, settings.OverloadMembers);
+                        var each = settings.OverloadMessages > 0 ? settings.OverloadMessages : Math.Max(5, settings.Messages / 200);
                         var overload = await Progress(settings, $"overload: {members} members all sending, with logins alongside", members * (members - 1) * each,
                             report => load.OverloadAsync(members, each, logins: 10, report, cancellationToken)).ConfigureAwait(false);
                         results["overload"] = new
                         {
                             members = overload.Members,
                             delivered_per_second = overload.DeliveredPerSecond,
+                            messages_each = each,
                             refused = overload.Refused,
+                            refused_per_second = overload.RefusedPerSecond,
                             dropped_sessions = overload.DroppedSessions,
                             login_latency_ms = overload.LoginLatency,
                         };
