@@ -12,7 +12,7 @@ namespace SecureChat.Client;
 /// <summary>A client connection: a <see cref="ClientProtocol"/> driven over TCP by the shared connection driver
 /// (<see cref="ProtocolConnection"/>); it keeps the client's transcript (with plaintext, the owner's record) and
 /// surfaces incoming messages as <see cref="ChatEvent"/>s.</summary>
-public sealed class ChatClient : IConnectionHandler, IAsyncDisposable
+public sealed partial class ChatClient : IConnectionHandler, IAsyncDisposable
 {
     private readonly IDuplexPipe _transport;
     private readonly IDisposable? _socket;
@@ -93,11 +93,16 @@ public sealed class ChatClient : IConnectionHandler, IAsyncDisposable
     /// <summary>Sends one message (recorded in the transcript before it leaves).</summary>
     /// <returns>False when the session has already ended (<see cref="Completion"/> says how); nothing was sent.</returns>
     /// <exception cref="ArgumentException">The text is too long to send; the session goes on.</exception>
-    public async Task<bool> SendAsync(string text, CancellationToken cancellationToken = default)
+    public Task<bool> SendAsync(string text, CancellationToken cancellationToken = default) =>
+        SendContentAsync(new OutgoingChat(text, To: AuthorOrigin.DefaultRoom), cancellationToken);
+
+    /// <summary>Seals and sends one plaintext (recorded in the transcript before it leaves).</summary>
+    /// <returns>False when the session has already ended; nothing was sent.</returns>
+    /// <exception cref="ArgumentException">The protocol refused it (too long); the session goes on.</exception>
+    private async Task<bool> SendContentAsync(OutgoingChat content, CancellationToken cancellationToken)
     {
-        var output = await _connection.SendAsync(endpoint => endpoint.Send(new OutgoingChat(text, To: AuthorOrigin.DefaultRoom)), cancellationToken)
-            .ConfigureAwait(false);
-        return output?.Refused is { } refused ? throw new ArgumentException(refused.Message, nameof(text)) : output is not null;
+        var output = await _connection.SendAsync(endpoint => endpoint.Send(content), cancellationToken).ConfigureAwait(false);
+        return output?.Refused is { } refused ? throw new ArgumentException(refused.Message, "text") : output is not null;
     }
 
     /// <summary>Ends the session with receipts and waits for the server's; reports whether they matched.</summary>
@@ -189,15 +194,24 @@ public sealed class ChatClient : IConnectionHandler, IAsyncDisposable
             foreach (var m in output.Received)
             {
                 // The protocol has already refused (BAD_ORIGIN) any relayed copy whose origin does not prove its author.
+                // A past copy (delayed, history) of an author message already shown is kept as evidence, not shown twice.
+                if (m.Origin is { } origin && !_shown.Add((origin.AuthorSessionId, origin.AuthorSeqno)))
+                {
+                    continue;
+                }
+
                 var c = m.Content;
                 await _events.Writer.WriteAsync(new ChatMessageReceived(m.Message.Seqno, c.From, c.Text, c.Kind ?? ChatPlaintext.ChatKind,
                     c.Ts ?? m.Message.Ts, c.Event, c.Users)
                 {
                     Proof = m.Origin?.Level,
                     AuthorEmail = m.Origin?.AuthorEmail,
-                    To = m.Origin?.Conversation,
+                    To = m.Origin?.Conversation ?? c.To,
                     Code = c.Code,
                     Ref = c.Ref,
+                    Mark = m.Origin?.Mark,
+                    Rooms = c.Rooms,
+                    Online = c.Online,
                 }, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -148,6 +148,7 @@ public sealed class ClientProtocol : ProtocolEndpoint
         output.With(new AuthResponseReceived(decoded));
         if (decoded.Ok)
         {
+            LoggedInUsername = decoded.Username;
             SendDhClient(DhPhase.Chat, output);
             _state = State.AwaitDhServerChat;
         }

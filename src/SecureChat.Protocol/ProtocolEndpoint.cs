@@ -105,6 +105,9 @@ public abstract class ProtocolEndpoint : IDisposable
         }
     }
 
+    /// <summary>The username the server confirmed at login (null before; on the server side, unused).</summary>
+    public string? LoggedInUsername { get; private protected set; }
+
     /// <summary>Which end this state machine plays.</summary>
     public abstract Side Side { get; }
 
@@ -240,7 +243,7 @@ public abstract class ProtocolEndpoint : IDisposable
         var peerKey = VerificationKey.FromCertificate(PeerCertificate)!;
         // A client checks the origin of every relayed copy against author certificates of the same Root CA (§9.6.3).
         var origins = outbound == Direction.ClientToServer
-            ? new OriginVerifier(Validator.ForPeer(ExpectedPeer.Client, null), Settings.MaxClockSkew, Settings.MaxTextBytes)
+            ? new OriginVerifier(Validator.ForPeer(ExpectedPeer.Client, null), Settings.MaxClockSkew, Settings.MaxTextBytes, LoggedInUsername)
             : null;
         Chat = new ChatSession(keys, outbound, Identity.SigningKey, peerKey, clientDer, serverDer, Settings, origins);
         return new SessionEstablished(keys.SessionId.ToArray());

@@ -61,7 +61,7 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         {
             if (!ReferenceEquals(member, sender))
             {
-                await member.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+                await member.EnqueueAsync(message, 0, cancellationToken).ConfigureAwait(false);
             }
         }
     }

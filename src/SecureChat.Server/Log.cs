@@ -63,4 +63,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1030, Level = LogLevel.Warning, Message = "{ConnectionId} refused from {Remote}: the server is at its connection limit or stopping")]
     public static partial void Refused(ILogger logger, string connectionId, string remote);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Warning, Message = "delivery of {Count} stored messages to {Username} could not be recorded ({Error}); they stay pending")]
+    public static partial void DeliveryNotRecorded(ILogger logger, string username, int count, string error);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Warning, Message = "({Username}) the conversation store is unavailable ({Error}); {What}")]
+    public static partial void StoreUnavailable(ILogger logger, string username, string error, string what);
+
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Warning, Message = "stored message {Id} does not decode; skipped")]
+    public static partial void StoredMessageUnreadable(ILogger logger, long id);
+
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Information, Message = "({Username}) {Op} {Target}: {Outcome}")]
+    public static partial void Command(ILogger logger, string username, string op, string target, string outcome);
+
+    [LoggerMessage(EventId = 1044, Level = LogLevel.Information, Message = "{Count} stored messages older than {Days} days purged")]
+    public static partial void Purged(ILogger logger, int count, double days);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SecureChat.Accounts;
+using SecureChat.Accounts.Conversations;
 using SecureChat.Evidence;
 
 namespace SecureChat.Server;
@@ -148,6 +149,8 @@ public sealed class SecureChatServer : IAsyncDisposable
         var pki = ServerPki.Load(options, clock.GetUtcNow());
         var store = UserStoreFactory.Create(options.Db);
         await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var conversations = ConversationStoreFactory.Create(options.Db);
+        await conversations.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         TranscriptDirectory.EnsureWritable(options.Transcripts);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -161,7 +164,8 @@ public sealed class SecureChatServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         var credentials = new CredentialService(store, options.Argon2, timeProvider: clock);
-        builder.Services.AddSingleton(sp => new ServerRuntime(options, pki, credentials, sp.GetRequiredService<ILoggerFactory>(), clock));
+        builder.Services.AddSingleton(sp => new ServerRuntime(options, pki, credentials, sp.GetRequiredService<ILoggerFactory>(), clock,
+            store, conversations));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ReceiptWaitSeconds + 10));
         builder.Services.AddHostedService<SessionShutdown>();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -187,6 +191,7 @@ public sealed class SecureChatServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync().ConfigureAwait(false);
+        await Runtime.Conversations.DisposeAsync().ConfigureAwait(false);
         Runtime.Pki.Dispose();
         (_store as IDisposable)?.Dispose();
     }

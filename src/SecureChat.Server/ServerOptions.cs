@@ -79,6 +79,10 @@ public sealed class ServerOptions
     /// <summary>Whether the server's transcripts keep message plaintext (off: ciphertext evidence only).</summary>
     public bool KeepPlaintext { get; set; }
 
+    /// <summary>Days a stored message (room history, direct messages, messages waiting for an offline recipient) is
+    /// kept before it is purged.</summary>
+    public double MessageRetentionDays { get; set; } = 30;
+
     /// <summary>Argon2id memory in KiB.</summary>
     public int Argon2MemoryKiB { get; set; } = Argon2Parameters.Default.MemoryKiB;
 
@@ -113,6 +117,12 @@ public sealed class ServerOptions
         Positive(problems, nameof(SlowReaderTimeoutSeconds), SlowReaderTimeoutSeconds);
         Positive(problems, nameof(MaxClockSkewSeconds), MaxClockSkewSeconds);
         Positive(problems, nameof(ReceiptWaitSeconds), ReceiptWaitSeconds);
+        Positive(problems, nameof(MessageRetentionDays), MessageRetentionDays);
+        if (MessageRetentionDays > 36_500)
+        {
+            problems.Add($"{nameof(MessageRetentionDays)} must be at most 36500 (100 years), not {MessageRetentionDays}.");
+        }
+
         if (PresenceNoticeLimit < 0)
         {
             problems.Add($"{nameof(PresenceNoticeLimit)} must be 0 or more, not {PresenceNoticeLimit}.");

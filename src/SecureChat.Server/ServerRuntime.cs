@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using SecureChat.Accounts;
+using SecureChat.Accounts.Conversations;
 using SecureChat.Evidence;
 using SecureChat.Protocol;
+using SecureChat.Server.Rooms;
 
 namespace SecureChat.Server;
 
-/// <summary>Everything sessions share: settings, keys, the user store, the room and the connection count.</summary>
-public sealed class ServerRuntime(ServerOptions options, ServerPki pki, CredentialService credentials, ILoggerFactory loggerFactory, TimeProvider time)
+/// <summary>Everything sessions share: settings, keys, the stores, the rooms and the connection count.</summary>
+public sealed class ServerRuntime(ServerOptions options, ServerPki pki, CredentialService credentials, ILoggerFactory loggerFactory, TimeProvider time,
+    IUserStore users, IConversationStore conversations)
 {
     private int _connections;
     private bool _stopping;
@@ -21,8 +24,12 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
     /// <summary>Register and login.</summary>
     public CredentialService Credentials { get; } = credentials;
 
-    /// <summary>The logged-in sessions.</summary>
-    public ChatRoom Room { get; } = new(options.PresenceNoticeLimit);
+    /// <summary>The logged-in sessions: the shared room <c>#lobby</c>.</summary>
+    public ChatRoom Room => Conversations.Lobby;
+
+    /// <summary>Rooms, direct messages, offline delivery and history.</summary>
+    public ConversationHub Conversations { get; } = new(conversations, users, new ChatRoom(options.PresenceNoticeLimit),
+        TimeSpan.FromDays(options.MessageRetentionDays), time, loggerFactory.CreateLogger<ConversationHub>());
 
     /// <summary>Logging.</summary>
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;

@@ -41,7 +41,7 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
         _log = runtime.LoggerFactory.CreateLogger<ServerSession>();
         _connectionId = connectionId ?? throw new ArgumentNullException(nameof(connectionId));
         _outbox = new SessionOutbox(_connection, runtime.Options, runtime.FanOutSlots, runtime.CountBacklog, () => Log.Overflow(_log, _connectionId, Username),
-            from => Log.RelayTooLarge(_log, _connectionId, Username, from));
+            from => Log.RelayTooLarge(_log, _connectionId, Username, from), ids => runtime.Conversations.Delivered(Username, ids));
         _remote = remote;
         _startedMs = runtime.ProtocolSettings.NowMs;
     }
@@ -76,6 +76,7 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
         {
             _runtime.Sessions.TryRemove(this, out _);
             _runtime.Room.Leave(this);
+            _runtime.Conversations.Offline(this);
             _outbox.Complete();
             if (_writer is not null)
             {
@@ -127,8 +128,10 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
     /// <summary>Queues a server notice for this user.</summary>
     public void Post(OutgoingChat notice) => _outbox.Post(notice);
 
-    /// <summary>Queues a relayed message for this user (see <see cref="SessionOutbox.EnqueueAsync"/>).</summary>
-    public ValueTask EnqueueAsync(OutgoingChat message, CancellationToken cancellationToken) => _outbox.EnqueueAsync(message, cancellationToken);
+    /// <summary>Queues a relayed message for this user (see <see cref="SessionOutbox.EnqueueAsync"/>); a stored message's
+    /// <paramref name="storedId"/> is reported delivered once its copy is written.</summary>
+    public ValueTask EnqueueAsync(OutgoingChat message, long storedId, CancellationToken cancellationToken) =>
+        _outbox.EnqueueAsync(message, storedId, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>Only after <see cref="RunAsync"/> has returned: the connection is closed then, so nothing writes to
@@ -154,7 +157,9 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
         _transcript = _runtime.OpenTranscript(TranscriptHeaders.For(_protocol, Username, _startedMs));
         _connection.Recorder = _transcript;
         _runtime.Room.Join(this);
+        _runtime.Conversations.Online(this);
         _writer = Task.Run(_outbox.RunAsync);
+        _ = Task.Run(() => _runtime.Conversations.WelcomeAsync(this, _connection.Closing));
         _established.TrySetResult();
         Log.Established(_log, _connectionId, Username, Convert.ToHexStringLower(established.SessionId));
     }
@@ -164,25 +169,30 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
     {
         foreach (var received in batch.Received)
         {
+            var seqno = received.Message.Seqno;
+            if (received.Content.Kind == ChatPlaintext.CommandKind)
+            {
+                await _runtime.Conversations.CommandAsync(this, received.Content, seqno, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             // The protocol decides: relay with the author's origin, or tell the author why not (the session goes on).
             var plan = _protocol.PlanRelay(received, Username);
             if (plan.Copy is not null && _runtime.RelayBacklog > _runtime.Options.MaxRelayBacklog)
             {
                 // Beyond the bound the server refuses the message rather than queue it behind a backlog it cannot
                 // deliver in reasonable time: the author is told, nobody is dropped.
-                var seqno = received.Message.Seqno;
                 plan = RelayPlan.Refuse(AuthorOrigin.Refusal(AuthorOrigin.ServerBusy, seqno,
                     $"message {seqno} was not relayed: the server is saturated; send it again in a moment"));
             }
 
-            if (plan.Copy is { } copy)
+            var refusal = plan.Copy is { } copy
+                ? await _runtime.Conversations.RelayAsync(this, copy, seqno, cancellationToken).ConfigureAwait(false)
+                : plan.Refusal;
+            if (refusal is not null)
             {
-                await _runtime.Room.RelayAsync(this, copy, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                Log.RelayRefused(_log, _connectionId, Username, received.Message.Seqno, plan.Refusal!.Code ?? "");
-                _outbox.Post(plan.Refusal);
+                Log.RelayRefused(_log, _connectionId, Username, seqno, refusal.Code ?? "");
+                _outbox.Post(refusal);
             }
         }
 

@@ -20,7 +20,8 @@ internal sealed class SessionOutbox
     private readonly Action<long> _countBacklog;
     private readonly Action _onOverflow;
     private readonly Action<string> _onRelayTooLarge;
-    private readonly Channel<OutgoingChat> _queue;
+    private readonly Action<IReadOnlyList<long>> _onDelivered;
+    private readonly Channel<OutboxItem> _queue;
     private int _overflowed;
     private long _lastProgress = Stopwatch.GetTimestamp();
 
@@ -31,16 +32,18 @@ internal sealed class SessionOutbox
     /// <param name="countBacklog">Told how many messages entered (positive) or left (negative) this outbox.</param>
     /// <param name="onOverflow">Told once when the user is disconnected as a slow reader.</param>
     /// <param name="onRelayTooLarge">Told the author of a message skipped because its relayed form does not fit.</param>
+    /// <param name="onDelivered">Told the stored ids of copies once they have been written to the socket.</param>
     public SessionOutbox(ProtocolConnection connection, ServerOptions options, SemaphoreSlim fanOut, Action<long> countBacklog,
-        Action onOverflow, Action<string> onRelayTooLarge)
+        Action onOverflow, Action<string> onRelayTooLarge, Action<IReadOnlyList<long>> onDelivered)
     {
+        _onDelivered = onDelivered;
         _countBacklog = countBacklog;
         _connection = connection;
         _fanOut = fanOut;
         _options = options;
         _onOverflow = onOverflow;
         _onRelayTooLarge = onRelayTooLarge;
-        _queue = Channel.CreateBounded<OutgoingChat>(new BoundedChannelOptions(options.SendQueueCapacity)
+        _queue = Channel.CreateBounded<OutboxItem>(new BoundedChannelOptions(options.SendQueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -50,7 +53,7 @@ internal sealed class SessionOutbox
     /// <summary>Queues a server notice; dropped (harmlessly) if this user's queue is full.</summary>
     public void Post(OutgoingChat notice)
     {
-        if (_queue.Writer.TryWrite(notice))
+        if (_queue.Writer.TryWrite(new OutboxItem(notice, 0)))
         {
             _countBacklog(1);
         }
@@ -60,9 +63,14 @@ internal sealed class SessionOutbox
     /// <remarks>The recipient is dropped only when its own socket stops draining: a write pending longer than the
     /// stall threshold, or no batch delivered for the slow-reader timeout. A server that is merely busy (its writer
     /// sealing and sending, slowly) makes the sender wait instead.</remarks>
-    public async ValueTask EnqueueAsync(OutgoingChat message, CancellationToken cancellationToken)
+    /// <param name="message">The copy.</param>
+    /// <param name="storedId">The id of the stored message this copy delivers to this user (0: none), reported once
+    /// the copy is written so that the server can stop keeping it for this user.</param>
+    /// <param name="cancellationToken">Stops waiting for a full queue.</param>
+    public async ValueTask EnqueueAsync(OutgoingChat message, long storedId, CancellationToken cancellationToken)
     {
-        if (_queue.Writer.TryWrite(message))
+        var item = new OutboxItem(message, storedId);
+        if (_queue.Writer.TryWrite(item))
         {
             _countBacklog(1);
             return;
@@ -87,7 +95,7 @@ internal sealed class SessionOutbox
             slice.CancelAfter(recheck);
             try
             {
-                await _queue.Writer.WriteAsync(message, slice.Token).ConfigureAwait(false);
+                await _queue.Writer.WriteAsync(item, slice.Token).ConfigureAwait(false);
                 _countBacklog(1);
                 return;
             }
@@ -125,7 +133,8 @@ internal sealed class SessionOutbox
     /// <summary>The writer loop: seals up to a batch of queued messages with one evidence flush, then sends them.</summary>
     public async Task RunAsync()
     {
-        var batch = new List<OutgoingChat>(ProtocolConnection.MaxBatch);
+        var batch = new List<OutboxItem>(ProtocolConnection.MaxBatch);
+        var delivered = new List<long>();
         try
         {
             while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -148,7 +157,7 @@ internal sealed class SessionOutbox
                 await _fanOut.WaitAsync(_connection.Closing).ConfigureAwait(false);
                 try
                 {
-                    outputs = await _connection.QueueAsync(endpoint => endpoint.CanSendMessages ? [.. batch.Select(endpoint.Send)] : []).ConfigureAwait(false);
+                    outputs = await _connection.QueueAsync(endpoint => endpoint.CanSendMessages ? [.. batch.Select(item => endpoint.Send(item.Message))] : []).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -164,14 +173,24 @@ internal sealed class SessionOutbox
 
                 Volatile.Write(ref _lastProgress, Stopwatch.GetTimestamp());
 
+                delivered.Clear();
                 for (var i = 0; i < outputs.Count; i++)
                 {
                     if (outputs[i].Refused is not null)
                     {
                         // The relayed form (with from, kind and ts) can outgrow one frame although the original fitted;
                         // skip it for this recipient rather than stop delivering to them.
-                        _onRelayTooLarge(batch[i].From ?? "");
+                        _onRelayTooLarge(batch[i].Message.From ?? "");
                     }
+                    else if (batch[i].StoredId != 0)
+                    {
+                        delivered.Add(batch[i].StoredId);
+                    }
+                }
+
+                if (delivered.Count > 0)
+                {
+                    _onDelivered([.. delivered]);
                 }
             }
         }
@@ -190,3 +209,6 @@ internal sealed class SessionOutbox
         }
     }
 }
+
+/// <summary>One queued copy or notice, with the id of the stored message it delivers (0 when none).</summary>
+internal readonly record struct OutboxItem(OutgoingChat Message, long StoredId);

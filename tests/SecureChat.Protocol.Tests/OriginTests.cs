@@ -40,7 +40,7 @@ public sealed class OriginTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var origin = AuthorMessages.Sign(TestPki.User, "hi", now);
         var relayed = new ChatPlaintext { Text = "hi", R = "AAAAAAAAAAAAAAAAAAAAAA==", From = "alice", Ts = now, Origin = origin };
-        var verifier = new OriginVerifier(Authors, TimeSpan.FromMinutes(5), 16384);
+        var verifier = new OriginVerifier(Authors, TimeSpan.FromMinutes(5), 16384, "bob");
 
         var proof = verifier.Verify(relayed, now + 10);
 
@@ -62,7 +62,10 @@ public sealed class OriginTests
         var large = Plan(new string('x', 5000));
         Assert.Null(large.Copy);
         Assert.Equal(("system", "refused", AuthorOrigin.TooLarge, 7L), (large.Refusal!.Kind, large.Refusal.Presence?.ToWire(), large.Refusal.Code, large.Refusal.Ref));
-        Assert.Equal(AuthorOrigin.UnknownRoom, Plan("hi", "#other").Refusal!.Code);
+        Assert.Equal(AuthorOrigin.UnknownRoom, Plan("hi", "other").Refusal!.Code);
+        Assert.Equal(AuthorOrigin.UnknownRoom, Plan("hi", "#Upper").Refusal!.Code);
+        Assert.Equal("#other", Plan("hi", "#other").Copy!.To);
+        Assert.Equal("@bob", Plan("hi", "@bob").Copy!.To);
         var v1 = Plan("hi");
         Assert.Equal((AuthorOrigin.DefaultRoom, "oldclient"), (v1.Copy!.To, v1.Copy.From));
     }

@@ -1,3 +1,4 @@
+using SecureChat.Accounts.Conversations;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Accounts;
 using SecureChat.Client;
@@ -43,7 +44,10 @@ internal sealed class InMemoryServer : IAsyncDisposable
         var store = new SqliteUserStore(Path.Combine(root, "users.db"));
         await store.EnsureSchemaAsync();
         var credentials = new CredentialService(store, Argon2Parameters.InsecureForTests);
-        var runtime = new ServerRuntime(options, ServerPki.Load(options, DateTimeOffset.UtcNow), credentials, NullLoggerFactory.Instance, TimeProvider.System);
+        var conversations = ConversationStoreFactory.Create(options.Db);
+        await conversations.EnsureSchemaAsync();
+        var runtime = new ServerRuntime(options, ServerPki.Load(options, DateTimeOffset.UtcNow), credentials, NullLoggerFactory.Instance, TimeProvider.System,
+            store, conversations);
         return new InMemoryServer(root, runtime);
     }
 
@@ -105,6 +109,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
         }
 
         await Task.WhenAll(sessions).WaitAsync(TimeSpan.FromSeconds(10));
+        await Runtime.Conversations.DisposeAsync();
         Runtime.Pki.Dispose();
         Directory.Delete(Root, recursive: true);
     }

@@ -84,7 +84,8 @@ internal sealed class TextOutput : VerifyCommand.IVerifyOutput
                 ? $"proof: author ({m.Author}, certificate {m.AuthorSubject})"
                 : $"proof: server only (shared certificate {m.AuthorSubject})";
             var text = m.Text is null ? "" : $" \"{Interactive.Display.Safe(m.Text)}\"";
-            yield return ($"line {m.Line} s2c {m.Seqno}", $"{m.From} said{text} to {m.To} at {when}; {proof}");
+            var mark = m.Mark is null ? "" : $" ({m.Mark})";
+            yield return ($"line {m.Line} s2c {m.Seqno}", $"{m.From} said{text} to {m.To} at {when}{mark}; {proof}");
         }
 
         if (relayed.Count > MaxRows)

@@ -13,5 +13,6 @@ namespace SecureChat.Evidence.Audit;
 /// <param name="AuthorSubject">For a relayed copy: the author certificate's subject.</param>
 /// <param name="To">For a relayed copy: the conversation the author addressed.</param>
 /// <param name="AuthorTs">For a relayed copy: the author's own <c>ts</c>.</param>
+/// <param name="Mark">For a relayed copy that was not live: <c>delayed</c> or <c>history</c> (§9.8.4).</param>
 public sealed record AuditedMessage(int Line, string Dir, long Seqno, string? From, string? Proof, string? Text,
-    string? Author = null, string? AuthorSubject = null, string? To = null, long? AuthorTs = null);
+    string? Author = null, string? AuthorSubject = null, string? To = null, long? AuthorTs = null, string? Mark = null);

@@ -36,7 +36,7 @@ internal sealed class BodyAuditor
         var signatures = MessageSignatures.Verify(records, session, options, out var parallel);
         run.VerifiedInParallel = parallel;
         using var keys = session.CreateKeys();
-        var auditor = new BodyAuditor(session, run, keys, new OriginAuditor(root, options));
+        var auditor = new BodyAuditor(session, run, keys, new OriginAuditor(root, options, (records[0] as TranscriptHeader)?.Username));
         for (var i = 1; i < records.Count; i++)
         {
             if (!auditor.Judge(records[i], i + 1, signatures[i]))

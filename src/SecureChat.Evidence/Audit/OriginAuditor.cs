@@ -12,7 +12,7 @@ internal sealed class OriginAuditor
 {
     private readonly OriginVerifier _verifier;
 
-    public OriginAuditor(X509Certificate2 root, AuditOptions options)
+    public OriginAuditor(X509Certificate2 root, AuditOptions options, string? recipient)
     {
         var authors = new CertificateValidator(new CertificatePolicy
         {
@@ -22,7 +22,7 @@ internal sealed class OriginAuditor
             RevokedSerials = options.RevokedSerials,
         });
         var defaults = new ProtocolSettings();
-        _verifier = new OriginVerifier(authors, defaults.MaxClockSkew, defaults.MaxTextBytes);
+        _verifier = new OriginVerifier(authors, defaults.MaxClockSkew, defaults.MaxTextBytes, recipient);
     }
 
     /// <summary>The report entry of a line whose signature, seqno and plaintext already verified; null with
@@ -62,6 +62,7 @@ internal sealed class OriginAuditor
                 AuthorSubject = proof.CertificateSubject,
                 To = proof.Conversation,
                 AuthorTs = proof.AuthorTs,
+                Mark = proof.Mark,
             };
         }
         catch (ProtocolException e) when (e.Code == ProtocolErrorCode.BadOrigin)

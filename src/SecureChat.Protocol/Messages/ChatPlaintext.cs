@@ -10,6 +10,9 @@ public sealed record ChatPlaintext
     /// <summary><see cref="Kind"/> of a server notice (join, leave).</summary>
     public const string SystemKind = "system";
 
+    /// <summary><see cref="Kind"/> of a client's request to the server (join a room, ask for history; §9.8).</summary>
+    public const string CommandKind = "command";
+
     /// <summary>The message text.</summary>
     public required string Text { get; init; }
 
@@ -42,6 +45,23 @@ public sealed record ChatPlaintext
     /// <summary>On a <c>refused</c> notice: why (§9.7), for example <c>TOO_LARGE</c>.</summary>
     public string? Code { get; init; }
 
-    /// <summary>On a <c>refused</c> notice: the seqno of the refused message in the recipient's own direction.</summary>
+    /// <summary>On a <c>refused</c> notice: the seqno of the refused message in the recipient's own direction; on a
+    /// <c>history</c> notice: how many history copies came before it.</summary>
     public long? Ref { get; init; }
+
+    /// <summary>On a <c>command</c> plaintext (§9.8): <c>join</c>, <c>leave</c>, <c>rooms</c>, <c>who</c> or <c>history</c>.</summary>
+    public string? Op { get; init; }
+
+    /// <summary>On a <c>join</c> or <c>history</c> command: how many past messages to send (§9.8).</summary>
+    public long? Limit { get; init; }
+
+    /// <summary>On a relayed copy that is not live: <c>delayed</c> (stored while the recipient was away) or
+    /// <c>history</c> (asked for); §9.8.4.</summary>
+    public string? Mark { get; init; }
+
+    /// <summary>On a <c>rooms</c> notice: the rooms the user is a member of, sorted.</summary>
+    public IReadOnlyList<string>? Rooms { get; init; }
+
+    /// <summary>On a <c>who</c> notice: the members (in <see cref="Users"/>) who are connected now, sorted.</summary>
+    public IReadOnlyList<string>? Online { get; init; }
 }

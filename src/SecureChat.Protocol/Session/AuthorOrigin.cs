@@ -7,7 +7,7 @@ namespace SecureChat.Protocol.Session;
 public static class AuthorOrigin
 {
     /// <summary>The shared room; a message without <c>to</c> is addressed to it.</summary>
-    public const string DefaultRoom = "#lobby";
+    public const string DefaultRoom = Conversations.DefaultRoom;
 
     /// <summary>The largest author plaintext, in bytes, that a server can always relay with its origin (§9.6.4).</summary>
     public const int MaxRelayablePlaintextBytes = 4096;
@@ -18,18 +18,14 @@ public static class AuthorOrigin
     /// <summary>Refusal code: the message is too large to relay with its origin.</summary>
     public const string TooLarge = "TOO_LARGE";
 
-    /// <summary>Refusal code: <c>to</c> names a conversation this server does not have.</summary>
+    /// <summary>Refusal code: <c>to</c> names no room this server has, or is neither a room nor a person.</summary>
     public const string UnknownRoom = "UNKNOWN_ROOM";
 
     /// <summary>Refusal code: the server is saturated and did not relay this one message; the session goes on.</summary>
     public const string ServerBusy = "SERVER_BUSY";
 
     /// <summary>The conversation a plaintext is addressed to: its <c>to</c>, or the shared room when absent.</summary>
-    public static string ConversationOf(ChatPlaintext plaintext)
-    {
-        ArgumentNullException.ThrowIfNull(plaintext);
-        return plaintext.To ?? DefaultRoom;
-    }
+    public static string ConversationOf(ChatPlaintext plaintext) => Conversations.Of(plaintext);
 
     /// <summary>The <c>origin</c> of a message the author sent in session <paramref name="sessionId"/>: its envelope
     /// exactly as received, its exact plaintext bytes and the author's certificate.</summary>
@@ -55,7 +51,9 @@ public static class AuthorOrigin
     }
 
     /// <summary>Decides how a server relays a message it accepted from <paramref name="from"/>: the copy to send to
-    /// every other member of the conversation, or the <c>refused</c> notice to send back to the author instead.</summary>
+    /// every other member of the conversation, or the <c>refused</c> notice to send back to the author instead. Only
+    /// the message itself is judged here (size, a well-formed <c>to</c>); whether the room exists and the author is in
+    /// it, or the person has an account, is the server's to decide (§9.8.3).</summary>
     public static RelayPlan PlanRelay(ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> authorCertificateDer, MessageReceived received, string from)
     {
         ArgumentNullException.ThrowIfNull(received);
@@ -68,7 +66,7 @@ public static class AuthorOrigin
         }
 
         var to = ConversationOf(received.Content);
-        if (!string.Equals(to, DefaultRoom, StringComparison.Ordinal))
+        if (!Conversations.IsRoom(to) && !Conversations.IsPerson(to))
         {
             return RelayPlan.Refuse(Refusal(UnknownRoom, seqno, $"message {seqno} was not relayed: there is no conversation by that name"));
         }

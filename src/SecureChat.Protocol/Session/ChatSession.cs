@@ -71,6 +71,11 @@ public sealed class ChatSession : IDisposable
             Origin = content.Origin,
             Code = content.Code,
             Ref = content.Ref,
+            Op = content.Op,
+            Limit = content.Limit,
+            Mark = content.Mark,
+            Rooms = content.Rooms,
+            Online = content.Online,
         });
         var message = MessageEnvelope.Seal(_keys.For(_outbound), _keys.SessionId, _outbound, LastSent + 1, _settings.NowMs, plaintext, _signer);
 

@@ -14,7 +14,7 @@ public sealed class OriginVerifier
 {
     private readonly CertificateValidator _authors;
     private readonly TimeSpan _maxSkew;
-    private readonly string _conversation;
+    private readonly string? _recipient;
     private readonly int _maxTextBytes;
     private readonly Dictionary<string, long> _lastSeqno = new(StringComparer.Ordinal);
 
@@ -22,13 +22,14 @@ public sealed class OriginVerifier
     /// <param name="authorValidator">Checks author certificates: the Root CA, client role, no fixed name.</param>
     /// <param name="maxSkew">Largest accepted distance between the author's <c>ts</c> and the relayed copy's.</param>
     /// <param name="maxTextBytes">Largest <c>text</c> of the author's plaintext (§9.3).</param>
-    /// <param name="conversation">The conversation this session takes part in.</param>
-    public OriginVerifier(CertificateValidator authorValidator, TimeSpan maxSkew, int maxTextBytes, string conversation = AuthorOrigin.DefaultRoom)
+    /// <param name="recipient">The recipient's username: a direct message must be addressed to it or written by it
+    /// (check 7). Null accepts no direct message (a recipient whose name is unknown).</param>
+    public OriginVerifier(CertificateValidator authorValidator, TimeSpan maxSkew, int maxTextBytes, string? recipient)
     {
         _authors = authorValidator ?? throw new ArgumentNullException(nameof(authorValidator));
         _maxSkew = maxSkew;
         _maxTextBytes = maxTextBytes;
-        _conversation = conversation ?? throw new ArgumentNullException(nameof(conversation));
+        _recipient = recipient;
     }
 
     /// <summary>Whether a server→client plaintext is a relayed copy, which must carry a valid origin: it names an
@@ -70,8 +71,8 @@ public sealed class OriginVerifier
         }
 
         var authored = DecodeAuthorPlaintext(plaintext);
-        var to = AuthorOrigin.ConversationOf(authored);
-        if (!string.Equals(to, AuthorOrigin.ConversationOf(relayed), StringComparison.Ordinal) || !string.Equals(to, _conversation, StringComparison.Ordinal))
+        var to = Conversations.Of(authored);
+        if (!string.Equals(to, Conversations.Of(relayed), StringComparison.Ordinal) || !TakesPart(to, relayed.From))
         {
             throw Bad("the author addressed another conversation");
         }
@@ -81,21 +82,41 @@ public sealed class OriginVerifier
             throw Bad("the relayed text or time is not the author's");
         }
 
-        if (Math.Abs((decimal)ts - envelopeTs) > (decimal)_maxSkew.TotalMilliseconds)
-        {
-            throw Bad("the author's message is older or newer than the allowed skew: a replay");
-        }
-
+        // A marked copy (delayed, history) is shown as past, with the author's time: checks 9 and 10 guard only a
+        // copy presented as live, which an old message must never pass for.
         var sessionHex = o.SessionId!;
-        if (_lastSeqno.TryGetValue(sessionHex, out var last) && seqno <= last)
+        if (relayed.Mark is null)
         {
-            throw Bad($"the author's message {seqno} of that session was already relayed (last {last}): a replay");
+            if (Math.Abs((decimal)ts - envelopeTs) > (decimal)_maxSkew.TotalMilliseconds)
+            {
+                throw Bad("the author's message is older or newer than the allowed skew: a replay");
+            }
+
+            if (_lastSeqno.TryGetValue(sessionHex, out var last) && seqno <= last)
+            {
+                throw Bad($"the author's message {seqno} of that session was already relayed (last {last}): a replay");
+            }
+
+            _lastSeqno[sessionHex] = seqno;
         }
 
-        _lastSeqno[sessionHex] = seqno;
         var email = CertificateValidator.EmailOf(certificate);
         return new AuthorProof(email is null ? ProofLevel.Server : ProofLevel.Author, email, certificate.Subject, authored.Text, ts, to,
-            sessionHex, seqno, Convert.ToHexStringLower(SHA256.HashData(der)));
+            sessionHex, seqno, Convert.ToHexStringLower(SHA256.HashData(der)))
+        {
+            Mark = relayed.Mark,
+        };
+    }
+
+    /// <summary>Check 7: any room, or a direct message to this recipient or written by it (its own, echoed in history).</summary>
+    private bool TakesPart(string to, string? from)
+    {
+        if (Conversations.IsRoom(to))
+        {
+            return true;
+        }
+
+        return Conversations.IsPerson(to) && (Conversations.SameUser(Conversations.PersonOf(to), _recipient) || Conversations.SameUser(from, _recipient));
     }
 
     private X509Certificate2 LoadCertificate(byte[] der, long ts)
@@ -184,6 +205,9 @@ public enum ProofLevel
 public sealed record AuthorProof(ProofLevel Level, string? AuthorEmail, string CertificateSubject, string Text, long AuthorTs,
     string Conversation, string AuthorSessionId, long AuthorSeqno, string CertificateSha256)
 {
+    /// <summary>For a copy that is not live: <c>delayed</c> or <c>history</c> (§9.8.4); null for a live copy.</summary>
+    public string? Mark { get; init; }
+
     /// <summary><c>author</c> or <c>server</c>, as reports spell it.</summary>
     public string ProofWire => Level == ProofLevel.Author ? "author" : "server";
 }
