@@ -122,9 +122,18 @@ public sealed partial class ConversationHub : IAsyncDisposable
             {
                 foreach (var session in _online.SessionsOf(user))
                 {
+                    await session.EnqueueAsync(copy, id, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (Conversations.IsRoom(to))
+            {
+                // The author's other sessions are in the room too; nothing is kept for them (they wrote it).
+                foreach (var session in _online.SessionsOf(author.Username))
+                {
                     if (!ReferenceEquals(session, author))
                     {
-                        await session.EnqueueAsync(copy, id, cancellationToken).ConfigureAwait(false);
+                        await session.EnqueueAsync(copy, 0, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
