@@ -71,6 +71,7 @@ internal static partial class TestVectorGenerator
             ["transcript"] = transcript,
             ["frames"] = FrameVectors(firstAuthRequestCt, firstMessage),
             ["origin"] = OriginVectors(keys),
+            ["conversations"] = ConversationVectors(keys),
         };
     }
 
