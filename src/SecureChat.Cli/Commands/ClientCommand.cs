@@ -28,11 +28,14 @@ internal static class ClientCommand
         var receive = new Option<int>("--receive") { Description = "Scripted: wait for this many chat messages before ending.", DefaultValueFactory = _ => 0 };
         var timeout = new Option<int>("--timeout") { Description = "Scripted: seconds to wait for --receive.", DefaultValueFactory = _ => 30 };
         var json = new Option<bool>("--json") { Description = "Scripted: print received messages and the outcome as JSON lines." };
+        var room = new Option<string?>("--room") { Description = "Scripted: join this room (#name, created on first join); sent lines go there." };
+        var to = new Option<string?>("--to") { Description = "Scripted: sent lines are direct messages to this user (bob or @bob)." };
+        var history = new Option<int>("--history") { Description = "Scripted: first ask for the last N messages (0-100) of the --room, the --to conversation, or #lobby.", DefaultValueFactory = _ => 0 };
         var plain = new Option<bool>("--plain") { Description = "Interactive: the line client instead of the full-screen one (also when standard output is not a terminal or TERM is dumb)." };
 
         var command = new Command("client", "Connect to a SecureChat server: interactive, or scripted with --register/--login.")
         {
-            connect, pki, cert, key, ca, serverName, transcripts, register, login, email, username, passwordStdin, send, receive, timeout, json, plain,
+            connect, pki, cert, key, ca, serverName, transcripts, register, login, email, username, passwordStdin, send, receive, timeout, json, room, to, history, plain,
         };
         command.SetAction(CliRunner.Guard(async (parse, cancellationToken) =>
         {
@@ -68,7 +71,12 @@ internal static class ClientCommand
                 Messages: parse.GetValue(send) ?? [],
                 Receive: parse.GetValue(receive),
                 Timeout: TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                Json: parse.GetValue(json));
+                Json: parse.GetValue(json))
+            {
+                Conversation = ScriptedChat.Destination(parse.GetValue(room), parse.GetValue(to)),
+                JoinRoom = parse.GetValue(room) is not null,
+                History = parse.GetValue(history),
+            };
             return await ScriptedChat.RunAsync(host, port, options, script, cancellationToken).ConfigureAwait(false);
         }));
         return command;

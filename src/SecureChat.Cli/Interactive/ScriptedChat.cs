@@ -10,7 +10,42 @@ internal static class ScriptedChat
 {
     /// <summary>What to do.</summary>
     public sealed record Request(bool Register, string Email, string? Username, bool PasswordFromStdin, string[] Messages,
-        int Receive, TimeSpan Timeout, bool Json);
+        int Receive, TimeSpan Timeout, bool Json)
+    {
+        /// <summary>Where sent lines go: a room, a person (<c>@user</c>), or <c>#lobby</c>.</summary>
+        public string Conversation { get; init; } = Conversations.DefaultRoom;
+
+        /// <summary>Join <see cref="Conversation"/> (a room) first.</summary>
+        public bool JoinRoom { get; init; }
+
+        /// <summary>First ask for this many past messages of <see cref="Conversation"/>.</summary>
+        public int History { get; init; }
+    }
+
+    /// <summary>The conversation of <c>--room</c> or <c>--to</c>: a room name, or <c>@user</c> (a leading <c>@</c> is optional).</summary>
+    /// <exception cref="ArgumentException">Both given, or a name that is neither a room nor a username.</exception>
+    public static string Destination(string? room, string? to)
+    {
+        if (room is not null && to is not null)
+        {
+            throw new ArgumentException("--room and --to exclude each other: give one.");
+        }
+
+        if (room is not null)
+        {
+            return Conversations.IsRoom(room) ? room
+                : throw new ArgumentException($"--room '{room}' is not a room name: # followed by 1-32 of a-z, 0-9, _ and - (for example #ops).");
+        }
+
+        if (to is not null)
+        {
+            var person = to.StartsWith('@') ? to : "@" + to;
+            return Conversations.IsPerson(person) ? person
+                : throw new ArgumentException($"--to '{to}' is not a username (3-32 of A-Z, a-z, 0-9, _, . and -).");
+        }
+
+        return Conversations.DefaultRoom;
+    }
 
     /// <summary>Runs the script; exit code 0 only when the session ended with matching receipts, every line was sent
     /// and every message asked for with <c>--receive</c> arrived.</summary>
@@ -19,6 +54,11 @@ internal static class ScriptedChat
         if (request.Register && string.IsNullOrEmpty(request.Username))
         {
             throw new ArgumentException("--username is required with --register.");
+        }
+
+        if (request.History is < 0 or > Conversations.MaxHistory)
+        {
+            throw new ArgumentException($"--history must be between 0 and {Conversations.MaxHistory}.");
         }
 
         // Everything a person types is read before connecting: the server's handshake timer never counts it.
@@ -42,6 +82,15 @@ internal static class ScriptedChat
 
             Report(request.Json, new { @event = "session", username = response.Username, session_id = client.SessionId, transcript = client.TranscriptPath },
                 $"logged in as {response.Username}; session {client.SessionId}");
+            if (request.JoinRoom)
+            {
+                await client.JoinAsync(request.Conversation, request.History, cancellationToken).ConfigureAwait(false);
+            }
+            else if (request.History > 0)
+            {
+                await client.RequestHistoryAsync(request.Conversation, request.History, cancellationToken).ConfigureAwait(false);
+            }
+
             var refused = 0;
             for (var i = 0; i < messages.Count; i++)
             {
@@ -53,12 +102,13 @@ internal static class ScriptedChat
                 refused += sent ? 0 : 1;
             }
 
+            var tally = new Tally();
             var (ended, shortfall) = client.Completion.IsCompleted
                 ? (await client.Completion.ConfigureAwait(false), null)
-                : await ReceiveAsync(client, request, cancellationToken).ConfigureAwait(false);
+                : await ReceiveAsync(client, request, tally, cancellationToken).ConfigureAwait(false);
             ended ??= await client.EndAsync(cancellationToken).ConfigureAwait(false);
-            await DrainAsync(client, request.Json).ConfigureAwait(false);
-            return Finish(client, request, ended, shortfall, refused);
+            Drain(client, request.Json, tally);
+            return Finish(client, request, ended, shortfall, refused + tally.Refused);
         }
     }
 
@@ -77,7 +127,7 @@ internal static class ScriptedChat
 
         if (shortfall is not null || refused > 0)
         {
-            var what = shortfall ?? $"{refused} line(s) were refused and not sent";
+            var what = shortfall ?? $"{refused} line(s) or request(s) were refused and not delivered";
             Fail(request.Json, end, $"receipts exchanged and verified, but {what} (transcript {client.TranscriptPath})");
             return CliRunner.Failure;
         }
@@ -92,7 +142,7 @@ internal static class ScriptedChat
     {
         try
         {
-            return await client.SendAsync(text, cancellationToken).ConfigureAwait(false) ? true : null;
+            return await client.SendAsync(text, request.Conversation, cancellationToken).ConfigureAwait(false) ? true : null;
         }
         catch (ArgumentException e)
         {
@@ -130,7 +180,7 @@ internal static class ScriptedChat
 
     /// <summary>Waits for the requested number of chat messages; returns the end if the server ended first, and what
     /// was missing when the time ran out.</summary>
-    private static async Task<(ChatEnded? Ended, string? Shortfall)> ReceiveAsync(ChatClient client, Request request, CancellationToken cancellationToken)
+    private static async Task<(ChatEnded? Ended, string? Shortfall)> ReceiveAsync(ChatClient client, Request request, Tally tally, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(request.Timeout);
@@ -147,7 +197,7 @@ internal static class ScriptedChat
 
                 if (e is ChatMessageReceived m)
                 {
-                    Print(m, request.Json);
+                    Print(m, request.Json, tally);
                     received += m.Kind == "chat" ? 1 : 0;
                 }
             }
@@ -160,34 +210,51 @@ internal static class ScriptedChat
         return (null, null);
     }
 
-    private static async Task DrainAsync(ChatClient client, bool json)
+    private static void Drain(ChatClient client, bool json, Tally tally)
     {
         while (client.Events.TryRead(out var e))
         {
             if (e is ChatMessageReceived m)
             {
-                Print(m, json);
+                Print(m, json, tally);
             }
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private static void Print(ChatMessageReceived m, bool json) =>
+    private static void Print(ChatMessageReceived m, bool json, Tally tally)
+    {
+        // A refused notice names one of this script's own messages or requests that the server did not deliver.
+        tally.Refused += m.Event == "refused" ? 1 : 0;
+        var mark = m.Mark is null ? "" : $"({m.Mark}) ";
+        var where = m.To is null or Conversations.DefaultRoom ? "" : $"[{m.To}] ";
         Report(json, new
         {
             @event = "message",
             seqno = m.Seqno,
             from = m.From,
+            to = m.To,
             text = m.Text,
             kind = m.Kind,
             ts = m.SentMs,
             proof = m.Proof switch { ProofLevel.Author => "author", ProofLevel.Server => "server", _ => null },
             author = m.AuthorEmail,
+            delayed = m.Mark == Conversations.DelayedMark,
+            history = m.Mark == Conversations.HistoryMark,
             code = m.Code,
             @ref = m.Ref,
+            users = m.Users,
+            rooms = m.Rooms,
+            online = m.Online,
+            notice = m.Event,
         },
-            m.Kind == "system" ? $"* {Display.Safe(m.Text)}" : $"{Display.Author(m)} {Display.Safe(m.Text)}");
+            m.Kind == "system" ? $"* {Display.Safe(m.Text)}" : $"{where}{mark}{Display.Author(m)} {Display.Safe(m.Text)}");
+    }
+
+    /// <summary>What the server refused during the script.</summary>
+    private sealed class Tally
+    {
+        public int Refused { get; set; }
+    }
 
     private static void Report(bool json, object value, string text) =>
         Console.WriteLine(json ? JsonSerializer.Serialize(value) : text);
