@@ -50,7 +50,26 @@ public sealed class ChatScreenModelTests
         Assert.Contains("receipts verified", model.Status, StringComparison.Ordinal);
         model.Apply(new ChatEnded(false, new ProtocolException(ProtocolErrorCode.Timeout, "no receipt")));
         Assert.Contains("receipts failed", model.Status, StringComparison.Ordinal);
-        Assert.Contains("session ended: no receipt", model.Entries[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void While_reconnecting_the_status_says_so_and_nobody_is_known_online_then_the_new_session_shows()
+    {
+        var model = NewModel();
+        model.Apply(new ChatMessageReceived(1, null, "", "system", Noon, "roster", ["ann", "bob"]));
+        var entries = model.Entries.Count;
+
+        model.Apply(new ChatEnded(true, null));
+        model.Disconnected();
+
+        Assert.True(model.Reconnecting);
+        Assert.Equal("127.0.0.1:7443 | ann | reconnecting... | shared identity | receipts verified | 0 online", model.Status);
+        Assert.Equal(entries, model.Entries.Count);
+
+        model.Reconnected("ann", "fedcba9876543210fedc");
+
+        Assert.False(model.Reconnecting);
+        Assert.Equal("127.0.0.1:7443 | ann | session fedcba9876543210 | shared identity | receipts pending | 0 online", model.Status);
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public sealed class LineEditingTests
     {
         var sent = new DateTimeOffset(2026, 1, 2, 13, 45, 10, TimeSpan.Zero);
 
-        var shown = InteractiveChat.ChatLine(sent, "bob", "hi\u001b[2K");
+        var shown = LineChat.ChatLine(sent, "bob", "hi\u001b[2K");
 
         Assert.Equal($"{sent.ToLocalTime():HH:mm} [bob] hi?[2K", shown);
     }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using SecureChat.Cli.Interactive;
 using SecureChat.Cli.Tui;
-using SecureChat.Client;
 
 namespace SecureChat.Cli.Commands;
 
@@ -57,9 +56,9 @@ internal static class ClientCommand
 
                 var server = $"{host}:{port}";
                 var identityMode = IdentityMode(options.Identity.Certificate);
-                Func<ChatClient, CancellationToken, Task<int>> chat = parse.GetValue(plain) || !TuiChat.Usable
-                    ? InteractiveChat.ChatAsync
-                    : (client, token) => TuiChat.ChatAsync(client, server, identityMode, token);
+                Func<SessionKeeper, CancellationToken, Task<int>> chat = parse.GetValue(plain) || !TuiChat.Usable
+                    ? LineChat.ChatAsync
+                    : (keeper, token) => TuiChat.ChatAsync(keeper, server, identityMode, token);
                 return await InteractiveChat.RunAsync(host, port, options, cancellationToken, chat).ConfigureAwait(false);
             }
 

@@ -29,6 +29,9 @@ internal sealed class LineEditor : IDisposable
     /// <summary>Raised on every Ctrl-C with the number of Ctrl-Cs so far: the first ends input, a later one forces.</summary>
     public event Action<int>? Interrupts;
 
+    /// <summary>Whether <see cref="Stop"/> was called: no prompt is drawn and no more lines are taken.</summary>
+    public bool Stopped => _stopped;
+
     /// <summary>Starts reading keys and draws the prompt.</summary>
     public void Start()
     {
@@ -41,8 +44,12 @@ internal sealed class LineEditor : IDisposable
         _reader.Start();
     }
 
-    /// <summary>The next line typed, or null at end of input (Ctrl-D on an empty line, Ctrl-C).</summary>
-    public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => _lines.Reader.ReadAsync(cancellationToken);
+    /// <summary>Completes with true when a line (or the end of input) is waiting to be taken with <see cref="TryReadLine"/>,
+    /// false once the editor is stopped. It takes nothing, so a wait given up for something else loses no line.</summary>
+    public Task<bool> WaitForLineAsync(CancellationToken cancellationToken) => _lines.Reader.WaitToReadAsync(cancellationToken).AsTask();
+
+    /// <summary>Takes the next line typed, if there is one: the text, or null at end of input (Ctrl-D on an empty line, Ctrl-C).</summary>
+    public bool TryReadLine(out string? line) => _lines.Reader.TryRead(out line);
 
     /// <summary>Prints a line above the prompt and redraws what is being typed.</summary>
     public void WriteAbove(string text)

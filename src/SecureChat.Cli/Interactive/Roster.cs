@@ -39,6 +39,9 @@ internal sealed class Roster
         }
     }
 
+    /// <summary>Forgets everyone (the session ended: nobody is known to be online until the next roster).</summary>
+    public void Clear() => _sessions.Clear();
+
     /// <summary>How many users are known to be online.</summary>
     public int Count => _sessions.Count;
 

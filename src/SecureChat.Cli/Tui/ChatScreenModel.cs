@@ -13,7 +13,7 @@ internal enum ProofMark
     /// <summary>Relayed chat carrying the author's own signature, checked here.</summary>
     AuthorSigned,
 
-    /// <summary>A notice from the server (join, leave, roster, session end).</summary>
+    /// <summary>A notice from the server (join, leave, roster).</summary>
     Server,
 
     /// <summary>This client's own message, recorded in its transcript before it left.</summary>
@@ -54,15 +54,19 @@ internal sealed class ChatScreenModel
     public string Server { get; }
 
     /// <summary>The logged-in user.</summary>
-    public string User { get; }
+    public string User { get; private set; }
 
-    /// <summary>The session id (hex).</summary>
-    public string SessionId { get; }
+    /// <summary>The session id (hex) of the current or, while reconnecting, the last session.</summary>
+    public string SessionId { get; private set; }
+
+    /// <summary>Whether the session ended without the person asking and a new one is being set up.</summary>
+    public bool Reconnecting { get; private set; }
 
     /// <summary>How this client's certificate identifies it (shared or per-user).</summary>
     public string IdentityMode { get; }
 
-    /// <summary>Where the receipts stand: pending until the session ends, then exchanging, verified or failed.</summary>
+    /// <summary>Where the receipts stand: pending until the session ends, then exchanging, verified or failed (while
+    /// reconnecting: those of the session that ended).</summary>
     public string Receipts { get; private set; } = "pending";
 
     /// <summary>The conversations; one room for now.</summary>
@@ -76,9 +80,10 @@ internal sealed class ChatScreenModel
 
     /// <summary>The status line.</summary>
     public string Status =>
-        $"{Display.Safe(Server)} | {Display.Safe(User)} | session {Short(SessionId)} | {IdentityMode} | receipts {Receipts} | {Roster.Count} online";
+        $"{Display.Safe(Server)} | {Display.Safe(User)} | {(Reconnecting ? "reconnecting..." : $"session {Short(SessionId)}")} | {IdentityMode} | receipts {Receipts} | {Roster.Count} online";
 
-    /// <summary>Applies a client event: a chat message, a server notice (which also updates the roster) or the end.</summary>
+    /// <summary>Applies a client event: a chat message, a server notice (which also updates the roster) or the end
+    /// (which sets the receipts state; saying how it ended is for whoever decides what comes next).</summary>
     public void Apply(ChatEvent chatEvent)
     {
         switch (chatEvent)
@@ -93,7 +98,8 @@ internal sealed class ChatScreenModel
                     message.Proof == SecureChat.Protocol.Session.ProofLevel.Author ? ProofMark.AuthorSigned : ProofMark.ServerAttested, message.Text));
                 break;
             case ChatEnded ended:
-                EndedWith(ended);
+                Receipts = ended.ReceiptsMatched ? "verified" : "failed";
+                Changed?.Invoke();
                 break;
         }
     }
@@ -103,6 +109,24 @@ internal sealed class ChatScreenModel
 
     /// <summary>Adds a line from this program (help, refusals, progress).</summary>
     public void AddLocal(string text) => Add(new ChatEntry(DateTimeOffset.Now, null, ProofMark.Local, text));
+
+    /// <summary>The session ended without the person asking: nobody is known to be online until a new session is up.</summary>
+    public void Disconnected()
+    {
+        Reconnecting = true;
+        Roster.Clear();
+        Changed?.Invoke();
+    }
+
+    /// <summary>A new session is up: its user and id are shown, its receipts are pending.</summary>
+    public void Reconnected(string user, string sessionId)
+    {
+        User = user;
+        SessionId = sessionId;
+        Reconnecting = false;
+        Receipts = "pending";
+        Changed?.Invoke();
+    }
 
     /// <summary>The receipts are being exchanged.</summary>
     public void Ending()
@@ -133,19 +157,6 @@ internal sealed class ChatScreenModel
 
     /// <summary>What the marks mean.</summary>
     public const string Legend = "marks: A author-signed  S server-attested  # server notice  > yours (in your transcript)";
-
-    private void EndedWith(ChatEnded ended)
-    {
-        Receipts = ended.ReceiptsMatched ? "verified" : "failed";
-        if (ended.Error is { } error)
-        {
-            Add(new ChatEntry(DateTimeOffset.Now, null, ProofMark.Server, $"session ended: {error.Message} ({error.Code})"));
-        }
-        else
-        {
-            Changed?.Invoke();
-        }
-    }
 
     private void Add(ChatEntry entry)
     {

@@ -1,27 +1,39 @@
 using System.Threading.Channels;
 using SecureChat.Cli.Interactive;
 using SecureChat.Client;
-using Spectre.Console;
 using Terminal.Gui.App;
 
 namespace SecureChat.Cli.Tui;
 
-/// <summary>Runs a logged-in session on the full-screen chat: client events go to the model on the screen's thread,
-/// entered lines are parsed as in the line client and sent in order, and leaving exchanges receipts.</summary>
+/// <summary>Runs logged-in sessions on the full-screen chat: client events go to the model on the screen's thread,
+/// entered lines are parsed as in the line client and sent in order, and leaving exchanges receipts. When the server
+/// ends a session without the person asking, the screen stays open, says so and reconnects (<see cref="SessionKeeper"/>);
+/// lines entered meanwhile are refused, not queued.</summary>
+/// <remarks>Every field but the channel, the task lists and <see cref="_stopped"/> is read and written on the screen's
+/// thread only (<see cref="Post"/>), until the screen has closed.</remarks>
 internal sealed class TuiChat
 {
-    private readonly ChatClient _client;
+    private readonly SessionKeeper _keeper;
     private readonly ChatScreenModel _model;
-    private readonly Channel<string> _outgoing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(ChatClient Client, string Text)> _outgoing =
+        Channel.CreateUnbounded<(ChatClient, string)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _force = new();
+    private readonly CancellationTokenSource _leave = new();
+    private readonly List<Task> _pumps = [];
     private readonly Lock _gate = new();
     private IApplication? _app;
+    private ChatClient? _live;
+    private ChatEnded _lastEnded = new(false, null);
+    private Task<ChatClient?>? _reconnecting;
     private Task<ChatEnded>? _ending;
+    private ChatClient? _endingClient;
+    private volatile string? _stopped;
+    private bool _leaving;
     private bool _running;
 
-    private TuiChat(ChatClient client, ChatScreenModel model)
+    private TuiChat(SessionKeeper keeper, ChatScreenModel model)
     {
-        _client = client;
+        _keeper = keeper;
         _model = model;
     }
 
@@ -30,17 +42,19 @@ internal sealed class TuiChat
         !Console.IsInputRedirected && !Console.IsOutputRedirected
         && Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb";
 
-    /// <summary>Runs the session until it ends; the exit codes are the line client's (0 receipts verified, 1 not,
-    /// 130 left without them after a second Ctrl-C).</summary>
-    public static async Task<int> ChatAsync(ChatClient client, string server, string identityMode, CancellationToken cancellationToken)
+    /// <summary>Runs sessions until the person leaves or reconnecting stops for good; the exit codes are the line
+    /// client's (0 receipts verified, 1 not, 130 left without them after a second Ctrl-C).</summary>
+    public static async Task<int> ChatAsync(SessionKeeper keeper, string server, string identityMode, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(keeper);
+        var client = keeper.Current;
         var model = new ChatScreenModel(server, client.Username ?? "", client.SessionId ?? "", identityMode);
         model.AddLocal($"logged in as {client.Username}; session {client.SessionId}.");
         model.AddLocal(ChatCommands.Help);
         model.AddLocal(ChatScreenModel.Legend);
-        var chat = new TuiChat(client, model);
+        var chat = new TuiChat(keeper, model);
         using (chat._force)
+        using (chat._leave)
         {
             return await chat.RunAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -48,7 +62,7 @@ internal sealed class TuiChat
 
     private async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        Task pump, sender;
+        Task sender;
         using (var app = Application.Create().Init())
         {
             using var screen = new ChatScreen(_model);
@@ -61,9 +75,8 @@ internal sealed class TuiChat
             };
             _app = app;
             _running = true;
-            pump = PumpEventsAsync();
+            Attach(_keeper.Current);
             sender = SendLinesAsync();
-            _ = _client.Completion.ContinueWith(_ => Post(ServerEnded), TaskScheduler.Default);
             using var stop = cancellationToken.Register(() => Post(Quit));
             app.Run(screen);
             lock (_gate)
@@ -73,26 +86,35 @@ internal sealed class TuiChat
         }
 
         _outgoing.Writer.TryComplete();
+        await _leave.CancelAsync().ConfigureAwait(false);
+        if (_ending is null && _reconnecting is not null && await _reconnecting.ConfigureAwait(false) is { } late)
+        {
+            // The person left just as a new session came up: it ends with receipts like any other.
+            _endingClient = late;
+            _ending = EndAsync(late);
+        }
+
+        if (_ending is null)
+        {
+            await sender.ConfigureAwait(false);
+            return _stopped is { } reason
+                ? await SessionOutcome.StoppedAsync(reason).ConfigureAwait(false)
+                : SessionOutcome.LeftWhileReconnecting(_lastEnded);
+        }
+
         ChatEnded ended;
         try
         {
-            ended = await (_ending ?? EndAsync()).ConfigureAwait(false);
+            ended = await _ending.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_force.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("securechat: interrupted twice: left without receipts").ConfigureAwait(false);
-            return 130;
+            return await SessionOutcome.InterruptedAsync().ConfigureAwait(false);
         }
 
-        await Task.WhenAll(pump, sender).ConfigureAwait(false);
-        if (ended.ReceiptsMatched)
-        {
-            AnsiConsole.MarkupLine($"[green]receipts exchanged and verified[/]; transcript: {Markup.Escape(_client.TranscriptPath ?? "")}");
-            return 0;
-        }
-
-        AnsiConsole.MarkupLine($"[red]session ended without matching receipts[/]: {Markup.Escape(Display.Safe(ended.Error?.ToString() ?? "unknown"))}");
-        return CliRunner.Failure;
+        await sender.ConfigureAwait(false);
+        await Task.WhenAll(Pumps()).ConfigureAwait(false);
+        return SessionOutcome.Ended(ended, _endingClient?.TranscriptPath);
     }
 
     private void OnLine(string line)
@@ -108,18 +130,27 @@ internal sealed class TuiChat
                 _model.AddLocal(ChatScreenModel.Legend);
                 break;
             case ChatCommands.Kind.Who:
-                _model.AddLocal(_model.Roster.Describe());
+                _model.AddLocal(_live is null ? "online: not connected (reconnecting)" : _model.Roster.Describe());
                 break;
             case ChatCommands.Kind.Unknown:
                 _model.AddLocal($"{text}: no such command, nothing was sent. {ChatCommands.Help} (start a message with // to send a leading /)");
                 break;
-            case ChatCommands.Kind.Message when _ending is null:
-                _outgoing.Writer.TryWrite(text);
+            case ChatCommands.Kind.Message when !_leaving:
+                if (_live is { } live)
+                {
+                    _outgoing.Writer.TryWrite((live, text));
+                }
+                else
+                {
+                    _model.AddLocal(LineChat.NotConnected);
+                }
+
                 break;
         }
     }
 
-    /// <summary>First time: end with receipts, then close the screen. Second time: leave without them.</summary>
+    /// <summary>First time: end the session with receipts, then close the screen; while reconnecting, close it at
+    /// once. Second time: leave without receipts.</summary>
     private void Quit()
     {
         if (_ending is not null)
@@ -128,38 +159,104 @@ internal sealed class TuiChat
             return;
         }
 
-        _model.Ending();
-        _ending = EndAsync();
-        _ = _ending.ContinueWith(_ => Post(() => _app?.RequestStop()), TaskScheduler.Default);
-    }
-
-    /// <summary>The session ended without this side asking (the server stopped, a protocol error): close the screen.</summary>
-    private void ServerEnded()
-    {
-        if (_ending is null)
+        if (_leaving)
         {
-            _ending = _client.Completion;
+            return;
+        }
+
+        _leaving = true;
+        if (_live is { } live)
+        {
+            _model.Ending();
+            _endingClient = live;
+            _ending = EndAsync(live);
+            _ = _ending.ContinueWith(_ => Post(() => _app?.RequestStop()), TaskScheduler.Default);
+        }
+        else
+        {
+            _leave.Cancel();
             _app?.RequestStop();
         }
     }
 
-    private async Task<ChatEnded> EndAsync()
+    /// <summary>Shows <paramref name="client"/>'s events and, when they end, what comes next.</summary>
+    private void Attach(ChatClient client)
+    {
+        _live = client;
+        lock (_pumps)
+        {
+            _pumps.Add(PumpEventsAsync(client));
+        }
+    }
+
+    /// <summary>A session ended. Unless the person is leaving, it ended without being asked to: reconnect.</summary>
+    private void SessionEnded(ChatClient client, ChatEnded ended)
+    {
+        if (_leaving || !ReferenceEquals(client, _live))
+        {
+            return;
+        }
+
+        _live = null;
+        _lastEnded = ended;
+        _model.Disconnected();
+        _reconnecting = ReconnectAsync(ended);
+    }
+
+    private async Task<ChatClient?> ReconnectAsync(ChatEnded ended)
+    {
+        try
+        {
+            var next = await _keeper.ReconnectAsync(ended, text => Post(() => _model.AddLocal(text)), _leave.Token).ConfigureAwait(false);
+            if (next is not null)
+            {
+                Post(() => Reconnected(next));
+            }
+
+            return next;
+        }
+        catch (ReconnectStoppedException e)
+        {
+            _stopped = e.Message;
+            Post(() =>
+            {
+                _model.AddLocal($"reconnecting stopped: {e.Message}");
+                _app?.RequestStop();
+            });
+            return null;
+        }
+    }
+
+    private void Reconnected(ChatClient next)
+    {
+        if (_leaving)
+        {
+            // Ended with receipts once the screen has closed.
+            return;
+        }
+
+        _model.Reconnected(next.Username ?? "", next.SessionId ?? "");
+        Attach(next);
+    }
+
+    private async Task<ChatEnded> EndAsync(ChatClient client)
     {
         _outgoing.Writer.TryComplete();
-        return _client.Completion.IsCompleted
-            ? await _client.Completion.ConfigureAwait(false)
-            : await _client.EndAsync(_force.Token).ConfigureAwait(false);
+        return client.Completion.IsCompleted
+            ? await client.Completion.ConfigureAwait(false)
+            : await client.EndAsync(_force.Token).ConfigureAwait(false);
     }
 
     private async Task SendLinesAsync()
     {
-        await foreach (var text in _outgoing.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (client, text) in _outgoing.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try
             {
-                if (!await _client.SendAsync(text).ConfigureAwait(false))
+                if (!await client.SendAsync(text).ConfigureAwait(false))
                 {
-                    return;
+                    Post(() => _model.AddLocal(LineChat.NotConnected));
+                    continue;
                 }
 
                 var sent = DateTimeOffset.Now;
@@ -172,11 +269,23 @@ internal sealed class TuiChat
         }
     }
 
-    private async Task PumpEventsAsync()
+    private async Task PumpEventsAsync(ChatClient client)
     {
-        await foreach (var e in _client.Events.ReadAllAsync().ConfigureAwait(false))
+        var ended = new ChatEnded(false, null);
+        await foreach (var e in client.Events.ReadAllAsync().ConfigureAwait(false))
         {
+            ended = e as ChatEnded ?? ended;
             Post(() => _model.Apply(e));
+        }
+
+        Post(() => SessionEnded(client, ended));
+    }
+
+    private Task[] Pumps()
+    {
+        lock (_pumps)
+        {
+            return [.. _pumps];
         }
     }
 

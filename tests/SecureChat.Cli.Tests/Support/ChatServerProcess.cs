@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace SecureChat.Cli.Tests.Support;
@@ -39,18 +41,33 @@ public sealed partial class ChatServerProcess
     /// <param name="workingDirectory">Where <c>./data</c> goes.</param>
     /// <param name="environment">Extra variables on top of <see cref="ChatEnvironment.Fast"/>.</param>
     /// <param name="arguments">Further flags.</param>
-    public static async Task<ChatServerProcess> StartAsync(CliSandbox sandbox, string pkiDirectory, string workingDirectory,
+    public static Task<ChatServerProcess> StartAsync(CliSandbox sandbox, string pkiDirectory, string workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment = null, params string[] arguments) =>
+        StartOnPortAsync(sandbox, pkiDirectory, workingDirectory, 0, environment, arguments);
+
+    /// <summary>As <see cref="StartAsync"/> on a given port (0: any free one), so that a server can be stopped and
+    /// another started where clients expect it (see <see cref="FreePort"/>).</summary>
+    public static async Task<ChatServerProcess> StartOnPortAsync(CliSandbox sandbox, string pkiDirectory, string workingDirectory, int port,
         IReadOnlyDictionary<string, string?>? environment = null, params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         Directory.CreateDirectory(workingDirectory);
-        var process = sandbox.Start(["server", "--listen", "127.0.0.1:0", "--pki", pkiDirectory, .. arguments], new ChildProcessOptions
+        var listen = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}");
+        var process = sandbox.Start(["server", "--listen", listen, "--pki", pkiDirectory, .. arguments], new ChildProcessOptions
         {
             WorkingDirectory = workingDirectory,
             Environment = ChatEnvironment.Fast.With(environment),
         });
         var listening = await process.WaitForOutputAsync(ListeningLine(), stream: OutputStream.StandardOutput);
         return new ChatServerProcess(process, int.Parse(listening.Groups[1].Value, CultureInfo.InvariantCulture), workingDirectory);
+    }
+
+    /// <summary>A loopback port that was free a moment ago: the system picks it, and it is released at once.</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>The transcript files written so far, sorted by name (which starts with the session's start time).</summary>
