@@ -78,4 +78,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1044, Level = LogLevel.Information, Message = "{Count} stored messages older than {Days} days purged")]
     public static partial void Purged(ILogger logger, int count, double days);
+
+    [LoggerMessage(EventId = 1045, Level = LogLevel.Warning, Message = "{Count} #lobby messages were relayed but not kept for history ({Error})")]
+    public static partial void LobbyHistoryDropped(ILogger logger, int count, string error);
 }

@@ -42,10 +42,15 @@ public sealed class EvilServerOriginTests
             var origin = AuthorMessages.Sign(TestPki.User, "hello", Now, to: "#other");
             return AuthorMessages.Relayed("alice", "hello", origin.Ts!.Value, origin);
         },
-        ["alice's origin relabelled for another room"] = () =>
+        ["alice's direct message to carol shown to someone else"] = () =>
         {
-            var origin = AuthorMessages.Sign(TestPki.User, "hello", Now, to: "#other");
-            return AuthorMessages.Relayed("alice", "hello", origin.Ts!.Value, origin, to: "#other");
+            var origin = AuthorMessages.Sign(TestPki.User, "hello", Now, to: "@carol");
+            return AuthorMessages.Relayed("alice", "hello", origin.Ts!.Value, origin, to: "@carol");
+        },
+        ["alice's room message moved to another room"] = () =>
+        {
+            var origin = AuthorMessages.Sign(TestPki.User, "hello", Now, to: "#ops");
+            return AuthorMessages.Relayed("alice", "hello", origin.Ts!.Value, origin, to: "#general");
         },
         ["alice's origin with bob's certificate"] = () =>
         {

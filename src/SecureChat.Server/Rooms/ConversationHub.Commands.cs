@@ -182,12 +182,6 @@ public sealed partial class ConversationHub
         }
     }
 
-    private static OutgoingChat RoomsNotice(IReadOnlyList<string> rooms)
-    {
-        IReadOnlyList<string> all = [Conversations.DefaultRoom, .. rooms.Where(r => r != Conversations.DefaultRoom)];
-        return new OutgoingChat($"your rooms: {string.Join(", ", all)}", Kind: ChatPlaintext.SystemKind, Presence: PresenceEvent.Rooms, Rooms: all);
-    }
-
     private static string Refuse(ServerSession session, string code, long seqno, string why)
     {
         session.Post(AuthorOrigin.Refusal(code, seqno, $"request {seqno} refused: {why}"));

@@ -21,6 +21,7 @@ public sealed partial class ConversationHub : IAsyncDisposable
     private readonly ILogger _log;
     private readonly OnlineUsers _online = new();
     private readonly DeliveryLedger _ledger;
+    private readonly LobbyHistory _lobbyHistory;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _purge;
 
@@ -39,6 +40,7 @@ public sealed partial class ConversationHub : IAsyncDisposable
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _ledger = new DeliveryLedger(store, log);
+        _lobbyHistory = new LobbyHistory(store, log);
         Retention = retention;
         _purge = Task.Run(PurgeLoopAsync);
     }
@@ -69,13 +71,14 @@ public sealed partial class ConversationHub : IAsyncDisposable
     /// <summary>Copies of stored messages for this user (delivered to one of its sessions) no longer wait in the store.</summary>
     public void Delivered(string username, IReadOnlyList<long> ids) => _ledger.Delivered(username, ids);
 
-    /// <summary>Tells a new session its rooms, then delivers what was stored for its user while away, marked <c>delayed</c>.</summary>
+    /// <summary>Delivers to a new session what was stored for its user while away, marked <c>delayed</c>.</summary>
+    /// <remarks>Nothing else is sent unasked at login: a notice the client did not wait for could be in flight when it
+    /// sends its receipt, leaving both transcripts honestly incomplete. The client asks for its rooms.</remarks>
     public async Task WelcomeAsync(ServerSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         try
         {
-            session.Post(RoomsNotice(await _store.RoomsOfAsync(session.Username, cancellationToken).ConfigureAwait(false)));
             foreach (var stored in await _store.PendingAsync(session.Username, MaxDelayedPerLogin, cancellationToken).ConfigureAwait(false))
             {
                 if (Replay(stored, Conversations.DelayedMark) is { } copy)
@@ -86,8 +89,8 @@ public sealed partial class ConversationHub : IAsyncDisposable
         }
         catch (UserStoreUnavailableException e)
         {
-            Log.StoreUnavailable(_log, session.Username, e.Message, "the rooms and delayed messages of this login were not sent");
-            session.Post(Notice("your rooms and the messages kept for you could not be loaded: the server's database is unavailable; they stay stored"));
+            Log.StoreUnavailable(_log, session.Username, e.Message, "the delayed messages of this login were not sent");
+            session.Post(Notice("the messages kept for you could not be loaded: the server's database is unavailable; they stay stored"));
         }
         catch (OperationCanceledException)
         {
@@ -111,12 +114,14 @@ public sealed partial class ConversationHub : IAsyncDisposable
             }
 
             var message = new NewMessage(Conversations.ThreadOf(author.Username, to), author.Username, NowMs, StoredCopies.Encode(copy), route.PendingFor);
-            var id = (await _store.StoreAsync([message], cancellationToken).ConfigureAwait(false))[0];
             if (route.Lobby)
             {
                 await Lobby.RelayAsync(author, copy, cancellationToken).ConfigureAwait(false);
+                _lobbyHistory.Keep(message);
                 return null;
             }
+
+            var id = (await _store.StoreAsync([message], cancellationToken).ConfigureAwait(false))[0];
 
             foreach (var user in route.PendingFor)
             {
@@ -154,6 +159,7 @@ public sealed partial class ConversationHub : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _purge.ConfigureAwait(false);
         await _ledger.DisposeAsync().ConfigureAwait(false);
+        await _lobbyHistory.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -243,6 +249,12 @@ public sealed partial class ConversationHub : IAsyncDisposable
     }
 
     private static OutgoingChat Notice(string text) => new(text, Kind: ChatPlaintext.SystemKind);
+
+    private static OutgoingChat RoomsNotice(IReadOnlyList<string> rooms)
+    {
+        IReadOnlyList<string> all = [Conversations.DefaultRoom, .. rooms.Where(r => r != Conversations.DefaultRoom)];
+        return new OutgoingChat($"your rooms: {string.Join(", ", all)}", Kind: ChatPlaintext.SystemKind, Presence: PresenceEvent.Rooms, Rooms: all);
+    }
 
     private readonly record struct Route(bool Lobby, IReadOnlyList<string> PendingFor, OutgoingChat? Refusal);
 }

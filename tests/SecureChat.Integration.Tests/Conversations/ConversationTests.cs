@@ -162,6 +162,7 @@ public sealed class ConversationTests : IAsyncLifetime
             Assert.Equal(SecureChat.Protocol.Session.ProofLevel.Author, delayed.Proof);
 
             var bob = await People.ConnectAsync(restarted, 1);
+            await bob.RequestRoomsAsync();
             var rooms = await bob.NoticeAsync("rooms");
             Assert.Contains(people.Ops, rooms.Rooms!);
             await EndAllAsync(carol, bob);
@@ -170,6 +171,7 @@ public sealed class ConversationTests : IAsyncLifetime
         // Delivered once: the next login of carol finds nothing pending.
         await using var third = await people.StartServerAsync();
         var again = await People.ConnectAsync(third, 2);
+        await again.RequestRoomsAsync();
         await again.NoticeAsync("rooms");
         await again.SendAsync("back again");
         await again.EndAsync();
