@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Security.Cryptography;
-using System.Text;
 using MySqlConnector;
 
 namespace SecureChat.Accounts;
@@ -22,51 +20,21 @@ public sealed class MySqlUserStore : SqlUserStore
     public MySqlUserStore(string connectionString, UserStoreOptions? options = null)
         : base(options)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var builder = new MySqlConnectionStringBuilder(connectionString)
-        {
-            ConnectionTimeout = (uint)Options.ConnectTimeoutSeconds,
-            DefaultCommandTimeout = (uint)Options.CommandTimeoutSeconds,
-        };
-        if (string.IsNullOrWhiteSpace(builder.Database))
-        {
-            throw new ArgumentException("The MySQL connection string must name a database (Database=...).", nameof(connectionString));
-        }
-
+        var builder = MySqlDatabase.Parse(connectionString, Options);
         _connectionString = builder.ConnectionString;
 
-        // GET_LOCK names are server-wide and at most 64 characters, so derive one from the database and prefix.
-        var scope = SHA256.HashData(Encoding.UTF8.GetBytes(builder.Database + "\0" + Options.TablePrefix));
-        _migrationLockName = "securechat_schema_" + Convert.ToHexStringLower(scope.AsSpan(0, 16));
+        // GET_LOCK names are server-wide, so derive one from the database and prefix.
+        _migrationLockName = MySqlDatabase.MigrationLockName(builder.Database + "\0" + Options.TablePrefix);
     }
 
     private protected override string LastInsertIdSql => "SELECT LAST_INSERT_ID()";
 
-    private protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new MySqlConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await MySqlDatabase.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
 
-    private protected override async Task OnUnavailableAsync()
-    {
-        // Pooled sessions opened before an outage are dead sockets; dropping them makes the first call after the
-        // server returns open a fresh connection instead of tripping over a stale one.
-        var connection = new MySqlConnection(_connectionString);
-        await using (connection.ConfigureAwait(false))
-        {
-            await MySqlConnection.ClearPoolAsync(connection).ConfigureAwait(false);
-        }
-    }
+    // Pooled sessions opened before an outage are dead sockets; dropping them makes the first call after the server
+    // returns open a fresh connection instead of tripping over a stale one.
+    private protected override Task OnUnavailableAsync() => MySqlDatabase.ClearPoolAsync(_connectionString);
 
     private protected override async Task<DbTransaction?> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace SecureChat.Accounts;
@@ -16,14 +15,7 @@ public sealed class SqliteUserStore : SqlUserStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         DatabasePath = Path.GetFullPath(path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = Options.CommandTimeoutSeconds,
-        }.ToString();
+        _connectionString = SqliteDatabase.ConnectionString(DatabasePath, Options);
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -31,50 +23,11 @@ public sealed class SqliteUserStore : SqlUserStore
 
     private protected override string LastInsertIdSql => "SELECT last_insert_rowid()";
 
-    private protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+    private protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await SqliteDatabase.OpenAsync(_connectionString, Options, "", cancellationToken).ConfigureAwait(false);
 
-            // SQLite's own busy handler lets a statement wait for another writer's lock (bounded by the command
-            // timeout) rather than failing at once with SQLITE_BUSY.
-            var busyTimeoutMs = Options.CommandTimeoutSeconds * 1000L;
-            var pragma = CreateCommand(connection, null, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyTimeoutMs}"));
-            await using (pragma.ConfigureAwait(false))
-            {
-                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private protected override void BeforeSchemaOpen()
-    {
-        var directory = Path.GetDirectoryName(DatabasePath);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        // The file holds password hashes: create it readable by its owner only, before SQLite opens it.
-        if (!OperatingSystem.IsWindows() && !File.Exists(DatabasePath))
-        {
-            using var _ = new FileStream(DatabasePath, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-    }
+    // The file holds password hashes: it is created readable by its owner only, before SQLite opens it.
+    private protected override void BeforeSchemaOpen() => SqliteDatabase.PrepareFile(DatabasePath);
 
     private protected override async Task PrepareSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace SecureChat.Accounts.Tests;
 [RequiresMySql]
 public sealed class MySqlUserStoreTests : UserStoreContract
 {
-    private readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..12] + "_";
+    private readonly string _prefix = MySqlTables.UniquePrefix();
 
     private static string ConnectionString => MySqlTestEnvironment.RequireConnectionString();
 
@@ -28,34 +28,7 @@ public sealed class MySqlUserStoreTests : UserStoreContract
         }
     }
 
-    public override async Task DisposeAsync()
-    {
-        if (MySqlTestEnvironment.ConnectionString is null)
-        {
-            return;
-        }
-
-        await using var connection = new MySqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE @pattern";
-            list.Parameters.AddWithValue("@pattern", _prefix.Replace("_", "\\_", StringComparison.Ordinal) + "%");
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var table in tables.Where(t => t.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
-        {
-            await using var drop = connection.CreateCommand();
-            drop.CommandText = $"DROP TABLE IF EXISTS `{table}`";
-            await drop.ExecuteNonQueryAsync();
-        }
-    }
+    public override Task DisposeAsync() => MySqlTables.DropWithPrefixAsync(_prefix);
 
     private protected override SqlUserStore OpenStore(UserStoreOptions? options = null)
     {

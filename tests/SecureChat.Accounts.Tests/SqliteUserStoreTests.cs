@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SecureChat.Accounts.Tests.Infrastructure;
 
 namespace SecureChat.Accounts.Tests;
 
@@ -77,36 +78,14 @@ public sealed class SqliteUserStoreTests : UserStoreContract
     /// <summary>Simulates an unavailable SQLite database by holding its write lock from another connection.</summary>
     private sealed class LockRig(SqlUserStore store, string path) : OutageRig
     {
-        private SqliteConnection? _locker;
-        private SqliteTransaction? _transaction;
+        private readonly SqliteWriteLock _lock = new(path);
 
         public override IUserStore Store => store;
 
-        public override async Task CutAsync()
-        {
-            _locker = new SqliteConnection($"Data Source={path};Pooling=False");
-            await _locker.OpenAsync();
+        public override Task CutAsync() => _lock.TakeAsync();
 
-            // Microsoft.Data.Sqlite begins IMMEDIATE transactions, which take the write lock at once.
-            _transaction = (SqliteTransaction)await _locker.BeginTransactionAsync();
-        }
+        public override Task RestoreAsync() => _lock.ReleaseAsync();
 
-        public override async Task RestoreAsync()
-        {
-            if (_transaction is not null)
-            {
-                await _transaction.RollbackAsync();
-                await _transaction.DisposeAsync();
-                _transaction = null;
-            }
-
-            if (_locker is not null)
-            {
-                await _locker.DisposeAsync();
-                _locker = null;
-            }
-        }
-
-        public override async ValueTask DisposeAsync() => await RestoreAsync();
+        public override ValueTask DisposeAsync() => _lock.DisposeAsync();
     }
 }

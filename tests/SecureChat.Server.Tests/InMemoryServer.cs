@@ -1,6 +1,6 @@
-using SecureChat.Accounts.Conversations;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureChat.Accounts;
+using SecureChat.Accounts.Conversations;
 using SecureChat.Client;
 using SecureChat.Crypto;
 using SecureChat.Pki;
