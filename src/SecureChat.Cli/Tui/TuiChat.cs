@@ -57,10 +57,6 @@ internal sealed class TuiChat
         ArgumentNullException.ThrowIfNull(start);
         var client = keeper.Current;
         var model = new ChatScreenModel(server, client.Username ?? "", client.SessionId ?? "", identityMode);
-        model.AddLocal($"logged in as {client.Username}; session {client.SessionId}.");
-        model.AddLocal(ChatCommands.Hint);
-        model.AddLocal(ScreenHint);
-        model.AddLocal(ChatScreenModel.Legend);
         var chat = new TuiChat(keeper, model, start);
         using (chat._force)
         using (chat._leave)
@@ -89,6 +85,13 @@ internal sealed class TuiChat
             {
                 Do(ChatInput.Interpret(line, _model.State, _model.Roster.Describe, connected: true));
             }
+
+            // Said where the person starts (a --room or --to conversation, else #lobby).
+            var first = _keeper.Current;
+            _model.AddLocal($"logged in as {first.Username}; session {first.SessionId}.");
+            _model.AddLocal(ChatCommands.Hint);
+            _model.AddLocal(ScreenHint);
+            _model.AddLocal(ChatScreenModel.Legend);
 
             sender = SendLinesAsync();
             using var stop = cancellationToken.Register(() => Post(Quit));
