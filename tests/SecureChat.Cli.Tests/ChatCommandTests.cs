@@ -76,6 +76,8 @@ public sealed class ChatCommandTests
     [InlineData("/join #Ops")]
     [InlineData("/msg @bob")]
     [InlineData("/leave #lobby")]
+    [InlineData("/msg @Ann hello me")]
+    [InlineData("/go @ann")]
     public void Unknown_and_malformed_commands_are_answered_here_and_never_sent(string typed)
     {
         var state = new ConversationState("ann");

@@ -155,6 +155,25 @@ public sealed class ChatScreenModelTests
     }
 
     [Fact]
+    public void After_a_reconnect_the_current_conversation_stays_and_the_new_rooms_notice_refreshes_the_list()
+    {
+        var model = NewModel();
+        model.Apply(new ChatMessageReceived(1, null, "", "system", Noon, "rooms") { Rooms = ["#lobby", "#ops"] });
+        model.Open("#ops");
+        model.Apply(new ChatMessageReceived(2, "bob", "before", "chat", Noon) { To = "#ops" });
+
+        model.Apply(new ChatEnded(true, null));
+        model.Disconnected();
+        model.Reconnected("ann", "fedcba9876543210fedc");
+        model.Apply(new ChatMessageReceived(1, null, "", "system", Noon, "rooms") { Rooms = ["#lobby", "#dev", "#ops"] });
+        model.Apply(new ChatMessageReceived(2, "bob", "after", "chat", Noon) { To = "#ops" });
+
+        Assert.Equal("#ops", model.Current);
+        Assert.Equal(["#lobby", "#dev", "#ops"], model.ConversationList);
+        Assert.Equal(["before", "after"], model.Entries.Where(e => e.Author is not null).Select(e => e.Text));
+    }
+
+    [Fact]
     public void Delayed_and_history_copies_are_marked()
     {
         var model = NewModel();
@@ -166,7 +185,7 @@ public sealed class ChatScreenModelTests
         Assert.Collection(model.Entries,
             e => Assert.Matches(@"^\d\d:\d\d S \[bob\] \(delayed\) while you were away$", ChatScreenModel.Format(e)),
             e => Assert.Matches(@"^\d\d:\d\d S \[bob\] \(history\) long ago$", ChatScreenModel.Format(e)),
-            e => Assert.EndsWith("# * history of #lobby: 1 earlier message above", ChatScreenModel.Format(e), StringComparison.Ordinal));
+            e => Assert.EndsWith("# * history of #lobby: 1 earlier message (those already shown are not shown again)", ChatScreenModel.Format(e), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class ConversationDisplayTests
     [InlineData("joined", "you are in #ops; members: ann, bob")]
     [InlineData("left", "you left #ops")]
     [InlineData("who", "#ops: members ann, bob; online: bob")]
-    [InlineData("history", "history of #ops: 2 earlier messages above")]
+    [InlineData("history", "history of #ops: 2 earlier messages (those already shown are not shown again)")]
     [InlineData("join", "bob joined #ops")]
     [InlineData("leave", "bob left #ops")]
     public void Each_notice_reads_as_a_sentence(string presence, string sentence)

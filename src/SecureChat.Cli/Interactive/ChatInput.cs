@@ -81,6 +81,8 @@ internal static class ChatInput
                 return ChatAction.Say($"{Display.Safe(line.Text)}: no such command, nothing was sent; /help lists the commands (start a message with // to send a leading /)");
             case ChatCommands.Kind.Invalid:
                 return ChatAction.Say($"not sent: {line.Text}");
+            case ChatCommands.Kind.Go or ChatCommands.Kind.Msg when IsSelf(line.Target, state.User):
+                return ChatAction.Say("not sent: a direct message needs another person than yourself");
             case ChatCommands.Kind.Go:
                 return Go(line.Target!, state);
             case ChatCommands.Kind.Who when (line.Target ?? WhoDefault(state.Current)) == Conversations.DefaultRoom:
@@ -134,6 +136,9 @@ internal static class ChatInput
         state.LeaveCurrent(room);
         return ChatAction.Send(new ChatRequest(Conversations.LeaveOp, room));
     }
+
+    private static bool IsSelf(string? target, string user) =>
+        Conversations.IsPerson(target) && Conversations.SameUser(Conversations.PersonOf(target!), user);
 
     /// <summary><c>/who</c> without a room: the current room, or #lobby in a direct conversation.</summary>
     private static string WhoDefault(string current) => Conversations.IsRoom(current) ? current : Conversations.DefaultRoom;

@@ -24,7 +24,7 @@ internal static partial class Notices
             "left" => $"you left {to}",
             "who" => $"{to}: members {List(notice.Users)}; online: {(notice.Online is { Count: > 0 } online ? List(online) : "nobody")}",
             "history" when notice.Ref is 0 => $"no earlier messages in {to}",
-            "history" => $"history of {to}: {notice.Ref} earlier message{(notice.Ref == 1 ? "" : "s")} above",
+            "history" => $"history of {to}: {notice.Ref} earlier message{(notice.Ref == 1 ? "" : "s")} (those already shown are not shown again)",
             "join" when notice.To is not null && notice.Users is [var user] => $"{Display.Safe(user)} joined {to}",
             "leave" when notice.To is not null && notice.Users is [var user] => $"{Display.Safe(user)} left {to}",
             "refused" => Refused(notice),
