@@ -5,6 +5,7 @@ using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
 using Terminal.Gui.Testing;
 using Terminal.Gui.Time;
+using Terminal.Gui.Views;
 
 namespace SecureChat.Cli.Tests;
 
@@ -15,17 +16,17 @@ public sealed class ChatScreenTests
     private static readonly long Noon = new DateTimeOffset(2025, 1, 2, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     [Fact]
-    public void The_layout_has_rooms_scrollback_input_and_status_rows()
+    public void The_layout_has_conversations_scrollback_input_and_status_rows()
     {
         using var ui = new Ui(80, 12);
 
         var rows = ui.Rows();
 
-        Assert.Contains("rooms", rows[0], StringComparison.Ordinal);
-        Assert.Contains(ChatScreenModel.Room, rows[0], StringComparison.Ordinal);
-        Assert.Contains(ChatScreenModel.Room, rows[1], StringComparison.Ordinal);
+        Assert.Contains("chats", rows[0], StringComparison.Ordinal);
+        Assert.Contains("#lobby", rows[0], StringComparison.Ordinal);
+        Assert.Contains("#lobby", rows[1], StringComparison.Ordinal);
         Assert.StartsWith("> ", rows[10], StringComparison.Ordinal);
-        Assert.StartsWith("127.0.0.1:7443 | ann | session", rows[11], StringComparison.Ordinal);
+        Assert.StartsWith("127.0.0.1:7443 | ann | #lobby | session", rows[11], StringComparison.Ordinal);
         Assert.Equal(10, ui.Screen.Input.Frame.Y);
         Assert.Equal(11, ui.Screen.StatusLine.Frame.Y);
     }
@@ -105,6 +106,83 @@ public sealed class ChatScreenTests
         Assert.True(ui.Screen.Rows.Count > wide);
         Assert.All(ui.Screen.Rows, r => Assert.True(r.Length <= 50 - ChatScreen.ConversationsWidth - 2, r));
         Assert.Equal("draft", ui.Screen.InputText);
+    }
+
+    [Fact]
+    public void The_conversation_list_shows_rooms_and_people_with_unread_counts_and_the_scrollback_only_the_current_one()
+    {
+        using var ui = new Ui(80, 12);
+        ui.Model.Apply(new ChatMessageReceived(1, null, "", "system", Noon, "rooms") { Rooms = ["#lobby", "#ops"] });
+        ui.Model.Apply(new ChatMessageReceived(2, "bob", "in the lobby", "chat", Noon));
+        ui.Model.Apply(new ChatMessageReceived(3, "bob", "deploy at 10", "chat", Noon) { To = "#ops" });
+        ui.Model.Apply(new ChatMessageReceived(4, "carol", "psst", "chat", Noon) { To = "@ann" });
+
+        var rows = ui.Rows();
+
+        Assert.Equal(["#lobby", "#ops (1)", "@carol (1)"], ui.Screen.ConversationLabels);
+        Assert.Contains("#ops (1)", rows[2], StringComparison.Ordinal);
+        Assert.Contains("@carol (1)", rows[3], StringComparison.Ordinal);
+        var screen = string.Join('\n', rows);
+        Assert.Contains("S [bob] in the lobby", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("deploy at 10", screen, StringComparison.Ordinal);
+
+        ui.Model.Open("#ops");
+        screen = ui.Draw();
+
+        Assert.Equal("#ops", ui.Screen.ScrollbackTitle);
+        Assert.Contains("S [bob] deploy at 10", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("in the lobby", screen, StringComparison.Ordinal);
+        Assert.Equal(["#lobby", "#ops", "@carol (1)"], ui.Screen.ConversationLabels);
+        Assert.Contains("| ann | #ops | session", ui.Rows()[11], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tab_moves_to_the_list_where_Up_and_Down_switch_conversations_and_Enter_returns_to_the_input()
+    {
+        using var ui = new Ui(80, 12);
+        ui.Model.Apply(new ChatMessageReceived(1, null, "", "system", Noon, "rooms") { Rooms = ["#lobby", "#ops"] });
+        ui.Model.Apply(new ChatMessageReceived(2, "carol", "psst", "chat", Noon) { To = "@ann" });
+        ui.Draw();
+        var quits = 0;
+        ui.Screen.QuitRequested += () => quits++;
+
+        ui.App.InjectKey(Key.Tab);
+        Assert.True(ui.Screen.ConversationList.HasFocus);
+        ui.App.InjectKey(Key.CursorDown);
+        Assert.Equal("#ops", ui.Model.Current);
+        ui.App.InjectKey(Key.CursorDown);
+        Assert.Equal("@carol", ui.Model.Current);
+        var screen = ui.Draw();
+        Assert.Contains("S [carol] psst", screen, StringComparison.Ordinal);
+        Assert.Equal("@carol", ui.Screen.ScrollbackTitle);
+
+        ui.App.InjectKey(Key.Enter);
+        Assert.True(ui.Screen.Input.HasFocus);
+        ui.Type("x");
+        Assert.Equal("x", ui.Screen.InputText);
+
+        // Esc in the list goes back to the input; it never closes the screen.
+        ui.App.InjectKey(Key.Tab);
+        ui.App.InjectKey(Key.Esc);
+        Assert.True(ui.Screen.Input.HasFocus);
+        Assert.True(ui.Screen.IsRunning);
+        ui.App.InjectKey(Key.Tab);
+        ui.App.InjectKey(Key.C.WithCtrl);
+        Assert.Equal(1, quits);
+    }
+
+    [Fact]
+    public void Switching_with_a_command_selects_the_conversation_in_the_list()
+    {
+        using var ui = new Ui(80, 12);
+        ui.Model.Apply(new ChatMessageReceived(1, null, "", "system", Noon, "rooms") { Rooms = ["#lobby", "#dev", "#ops"] });
+
+        ui.Model.Open("@bob");
+        ui.Draw();
+
+        Assert.Equal(["#lobby", "#dev", "#ops", "@bob"], ui.Screen.ConversationLabels);
+        Assert.Equal(3, ((ListView)ui.Screen.ConversationList).SelectedItem);
+        Assert.Equal("@bob", ui.Screen.ScrollbackTitle);
     }
 
     [Fact]

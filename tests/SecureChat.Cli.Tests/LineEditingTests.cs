@@ -3,7 +3,7 @@ using SecureChat.Client;
 
 namespace SecureChat.Cli.Tests;
 
-/// <summary>The interactive client's line editing, roster and commands, without a terminal.</summary>
+/// <summary>The interactive client's line editing and roster, without a terminal.</summary>
 public sealed class LineEditingTests
 {
     [Fact]
@@ -86,23 +86,15 @@ public sealed class LineEditingTests
         Assert.Equal("online: alice, carol", roster.Describe());
     }
 
-    [Theory]
-    [InlineData("hello", "Message", "hello")]
-    [InlineData("  /who ", "Who", "/who")]
-    [InlineData("/QUIT", "Quit", "/QUIT")]
-    [InlineData("/me waves", "Unknown", "/me")]
-    [InlineData("//etc/passwd is a path", "Message", "/etc/passwd is a path")]
-    [InlineData("   ", "Empty", "")]
-    public void An_unknown_command_is_recognised_and_never_taken_for_a_message(string typed, string kind, string text) =>
-        Assert.Equal((Enum.Parse<ChatCommands.Kind>(kind), text), ChatCommands.Parse(typed));
-
     [Fact]
-    public void The_help_lists_every_command()
+    public void Room_joins_and_leaves_do_not_count_as_sessions_of_the_lobby()
     {
-        foreach (var command in new[] { "/help", "/who", "/quit" })
-        {
-            Assert.Contains(command, ChatCommands.Help, StringComparison.Ordinal);
-        }
+        var roster = new Roster();
+        roster.Apply(Notice("roster", "alice"));
+        roster.Apply(Notice("join", "bob") with { To = "#ops" });
+        roster.Apply(Notice("leave", "alice") with { To = "#ops" });
+
+        Assert.Equal("online: alice", roster.Describe());
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class ReconnectTerminalTests(InitializedPki pki) : IClassFixture<I
         await RegisterAsync(ann, "ann");
 
         await first.StopAsync();
-        var screen = await ann.WaitForAsync("| ann | reconnecting... |", Bounded);
+        var screen = await ann.WaitForAsync("| ann | #lobby | reconnecting... |", Bounded);
         Assert.Contains("session ended by the server (receipts exchanged); reconnecting in 1 s (attempt 1)...", screen, StringComparison.Ordinal);
         Assert.Contains("receipts verified", screen, StringComparison.Ordinal);
         ann.Type("while away");
@@ -115,7 +115,7 @@ public sealed class ReconnectTerminalTests(InitializedPki pki) : IClassFixture<I
         await StartServerAsync(sandbox, port, "server");
         await ann.WaitForAsync("reconnected: logged in as ann, session ", Bounded);
         screen = await ann.WaitForAsync("receipts pending", Bounded);
-        Assert.Contains("| ann | session ", screen, StringComparison.Ordinal);
+        Assert.Contains("| ann | #lobby | session ", screen, StringComparison.Ordinal);
         ann.Type("hello again");
         ann.Press("Enter");
         await ann.WaitForAsync("> [ann] hello again", Bounded);

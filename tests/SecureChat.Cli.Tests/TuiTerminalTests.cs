@@ -21,8 +21,8 @@ public sealed class TuiTerminalTests(InitializedPki pki) : IClassFixture<Initial
         await ann.WaitForAsync("> [ann] hello from the full screen", Generous);
         var seen = await bob.WaitForAsync("S [ann] hello from the full screen", Generous);
 
-        Assert.Contains("rooms", seen, StringComparison.Ordinal);
-        Assert.Contains("| bob | session ", seen, StringComparison.Ordinal);
+        Assert.Contains("chats", seen, StringComparison.Ordinal);
+        Assert.Contains("| bob | #lobby | session ", seen, StringComparison.Ordinal);
         Assert.Contains("receipts pending", seen, StringComparison.Ordinal);
         ann.Type("/who");
         ann.Press("Enter");

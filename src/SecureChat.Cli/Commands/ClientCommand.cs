@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using SecureChat.Cli.Interactive;
 using SecureChat.Cli.Tui;
+using SecureChat.Protocol.Session;
 
 namespace SecureChat.Cli.Commands;
 
@@ -27,9 +28,9 @@ internal static class ClientCommand
         var receive = new Option<int>("--receive") { Description = "Scripted: wait for this many chat messages before ending.", DefaultValueFactory = _ => 0 };
         var timeout = new Option<int>("--timeout") { Description = "Scripted: seconds to wait for --receive.", DefaultValueFactory = _ => 30 };
         var json = new Option<bool>("--json") { Description = "Scripted: print received messages and the outcome as JSON lines." };
-        var room = new Option<string?>("--room") { Description = "Scripted: join this room (#name, created on first join); sent lines go there." };
-        var to = new Option<string?>("--to") { Description = "Scripted: sent lines are direct messages to this user (bob or @bob)." };
-        var history = new Option<int>("--history") { Description = "Scripted: first ask for the last N messages (0-100) of the --room, the --to conversation, or #lobby.", DefaultValueFactory = _ => 0 };
+        var room = new Option<string?>("--room") { Description = "Join this room (#name, created on first join) after logging in; sent lines go there (interactive: it is the current conversation)." };
+        var to = new Option<string?>("--to") { Description = "Sent lines are direct messages to this user (bob or @bob) (interactive: the current conversation)." };
+        var history = new Option<int>("--history") { Description = "First ask for the last N messages (0-100) of the --room, the --to conversation, or #lobby.", DefaultValueFactory = _ => 0 };
         var plain = new Option<bool>("--plain") { Description = "Interactive: the line client instead of the full-screen one (also when standard output is not a terminal or TERM is dumb)." };
 
         var command = new Command("client", "Connect to a SecureChat server: interactive, or scripted with --register/--login.")
@@ -47,6 +48,12 @@ internal static class ClientCommand
                 parse.GetValue(serverName)!, parse.GetValue(transcripts)!);
             var (host, port) = ClientSetup.ParseTarget(parse.GetValue(connect)!);
             var scripted = parse.GetValue(register) || parse.GetValue(login);
+            var conversation = ScriptedChat.Destination(parse.GetValue(room), parse.GetValue(to));
+            if (parse.GetValue(history) is < 0 or > Conversations.MaxHistory)
+            {
+                throw new ArgumentException($"--history must be between 0 and {Conversations.MaxHistory}.");
+            }
+
             if (!scripted)
             {
                 if (Console.IsInputRedirected)
@@ -56,9 +63,10 @@ internal static class ClientCommand
 
                 var server = $"{host}:{port}";
                 var identityMode = IdentityMode(options.Identity.Certificate);
+                var start = new ChatStart(conversation, parse.GetValue(room) is not null, parse.GetValue(history));
                 Func<SessionKeeper, CancellationToken, Task<int>> chat = parse.GetValue(plain) || !TuiChat.Usable
-                    ? LineChat.ChatAsync
-                    : (keeper, token) => TuiChat.ChatAsync(keeper, server, identityMode, token);
+                    ? (keeper, token) => LineChat.ChatAsync(keeper, start, token)
+                    : (keeper, token) => TuiChat.ChatAsync(keeper, server, identityMode, start, token);
                 return await InteractiveChat.RunAsync(host, port, options, cancellationToken, chat).ConfigureAwait(false);
             }
 
@@ -72,7 +80,7 @@ internal static class ClientCommand
                 Timeout: TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Json: parse.GetValue(json))
             {
-                Conversation = ScriptedChat.Destination(parse.GetValue(room), parse.GetValue(to)),
+                Conversation = conversation,
                 JoinRoom = parse.GetValue(room) is not null,
                 History = parse.GetValue(history),
             };

@@ -1,26 +1,39 @@
-using System.Globalization;
 using SecureChat.Client;
 using Spectre.Console;
 
 namespace SecureChat.Cli.Interactive;
 
-/// <summary>The line client for logged-in sessions: incoming messages are shown above the prompt and typed lines are
-/// sent. When the server ends a session without the person asking, it stays, says so and reconnects
-/// (<see cref="SessionKeeper"/>); lines typed meanwhile are refused, not queued.</summary>
-internal static class LineChat
+/// <summary>The line client for logged-in sessions: incoming messages are shown above the prompt, which names the
+/// current conversation, and typed lines are sent there or read as commands (<see cref="ChatInput"/>). When the server
+/// ends a session without the person asking, it stays, says so and reconnects (<see cref="SessionKeeper"/>); lines
+/// typed meanwhile are refused, not queued.</summary>
+internal sealed class LineChat
 {
-    /// <summary>What a line typed while there is no session gets.</summary>
-    public const string NotConnected = "not sent: not connected, reconnecting (lines are not kept for later; Up brings this one back)";
+    private readonly LineEditor _editor;
+    private readonly ConversationState _state;
+    private Roster _roster = new();
 
-    /// <summary>Runs sessions until /quit, Ctrl-D or Ctrl-C (twice forces), or until reconnecting stops for good;
-    /// returns the exit code (0 receipts verified, 1 not, 130 left without them).</summary>
-    public static async Task<int> ChatAsync(SessionKeeper keeper, CancellationToken cancellationToken)
+    private LineChat(LineEditor editor, ConversationState state)
+    {
+        _editor = editor;
+        _state = state;
+    }
+
+    /// <summary>Runs sessions in #lobby; see <see cref="ChatAsync(SessionKeeper, ChatStart, CancellationToken)"/>.</summary>
+    public static Task<int> ChatAsync(SessionKeeper keeper, CancellationToken cancellationToken) => ChatAsync(keeper, ChatStart.Lobby, cancellationToken);
+
+    /// <summary>Runs sessions, starting as <paramref name="start"/> says, until /quit, Ctrl-D or Ctrl-C (twice forces),
+    /// or until reconnecting stops for good; returns the exit code (0 receipts verified, 1 not, 130 left without them).</summary>
+    public static async Task<int> ChatAsync(SessionKeeper keeper, ChatStart start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keeper);
+        ArgumentNullException.ThrowIfNull(start);
         var client = keeper.Current;
-        AnsiConsole.MarkupLine($"[green]logged in[/] as [bold]{Markup.Escape(client.Username ?? "")}[/]; session {client.SessionId}. {Markup.Escape(ChatCommands.Help)}");
+        AnsiConsole.MarkupLine($"[green]logged in[/] as [bold]{Markup.Escape(client.Username ?? "")}[/]; session {client.SessionId}. {Markup.Escape(ChatCommands.Hint)}");
         using var force = new CancellationTokenSource();
-        using var editor = new LineEditor("> ");
+        var state = new ConversationState(client.Username ?? "");
+        using var editor = new LineEditor(Prompt(state.Current));
+        state.Changed += () => editor.SetPrompt(Prompt(state.Current));
         editor.Interrupts += count =>
         {
             if (count > 1)
@@ -29,11 +42,19 @@ internal static class LineChat
             }
         };
         editor.Start();
+        var chat = new LineChat(editor, state);
+        var startLines = start.Lines();
         while (true)
         {
-            var roster = new Roster();
-            var printer = PrintIncomingAsync(client, editor, roster);
-            if (await ReadAndSendAsync(client, editor, roster, cancellationToken).ConfigureAwait(false))
+            chat._roster = new Roster();
+            var printer = chat.PrintIncomingAsync(client);
+            foreach (var line in startLines)
+            {
+                await chat.DoAsync(client, ChatInput.Interpret(line, state, chat._roster.Describe, connected: true), cancellationToken).ConfigureAwait(false);
+            }
+
+            startLines = [];
+            if (await chat.ReadAndSendAsync(client, cancellationToken).ConfigureAwait(false))
             {
                 return await EndAsync(client, editor, printer, force.Token).ConfigureAwait(false);
             }
@@ -43,7 +64,7 @@ internal static class LineChat
             ChatClient? next;
             try
             {
-                next = await WaitForReconnectAsync(keeper, ended, editor, cancellationToken).ConfigureAwait(false);
+                next = await chat.WaitForReconnectAsync(keeper, ended, cancellationToken).ConfigureAwait(false);
             }
             catch (ReconnectStoppedException e)
             {
@@ -58,6 +79,7 @@ internal static class LineChat
             }
 
             client = next;
+            state.User = client.Username ?? state.User;
             if (editor.Stopped)
             {
                 // The person left just as the new session came up: it ends with receipts like any other.
@@ -67,9 +89,21 @@ internal static class LineChat
         }
     }
 
-    /// <summary>A chat line as shown: local time, author, text (made safe for the terminal).</summary>
-    internal static string ChatLine(DateTimeOffset when, string? from, string text) =>
-        $"{when.ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture)} [{Display.Safe(from)}] {Display.Safe(text)}";
+    /// <summary>A chat line as shown: local time, the conversation when it is not the current one
+    /// (<paramref name="where"/>, from <see cref="Notices.Where"/>), author, text (made safe for the terminal).</summary>
+    internal static string ChatLine(DateTimeOffset when, string? from, string text, string where = "") =>
+        $"{Notices.Stamp(when)} {where}[{Display.Safe(from)}] {Display.Safe(text)}";
+
+    /// <summary>A received chat message as shown: local time of its author, the conversation when it is not the
+    /// current one, author and proof, <c>(delayed)</c> or <c>(history)</c>, text.</summary>
+    internal static string Received(ChatMessageReceived message, string? conversation, string current)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return $"{Notices.Stamp(DateTimeOffset.FromUnixTimeMilliseconds(message.SentMs))} {Notices.Where(conversation, current)}{Display.Author(message)} {Notices.Mark(message.Mark)}{Display.Safe(message.Text)}";
+    }
+
+    /// <summary>The prompt: the current conversation.</summary>
+    internal static string Prompt(string conversation) => $"{Display.Safe(conversation)}> ";
 
     /// <summary>Ends the session with receipts (unless it already ended) and reports how it went.</summary>
     private static async Task<int> EndAsync(ChatClient client, LineEditor editor, Task printer, CancellationToken force)
@@ -93,11 +127,11 @@ internal static class LineChat
     }
 
     /// <summary>Reads and sends lines until the person leaves (true) or the session ends by itself (false).</summary>
-    private static async Task<bool> ReadAndSendAsync(ChatClient client, LineEditor editor, Roster roster, CancellationToken cancellationToken)
+    private async Task<bool> ReadAndSendAsync(ChatClient client, CancellationToken cancellationToken)
     {
         while (!client.Completion.IsCompleted)
         {
-            var typed = editor.WaitForLineAsync(cancellationToken);
+            var typed = _editor.WaitForLineAsync(cancellationToken);
             if (await Task.WhenAny(typed, client.Completion).ConfigureAwait(false) != typed)
             {
                 return false;
@@ -108,21 +142,14 @@ internal static class LineChat
                 return true;
             }
 
-            while (editor.TryReadLine(out var line))
+            while (_editor.TryReadLine(out var line))
             {
-                var (kind, text) = line is null ? (ChatCommands.Kind.Quit, "") : ChatCommands.Parse(line);
-                switch (kind)
+                var action = Interpret(line, connected: true);
+                if (await DoAsync(client, action, cancellationToken).ConfigureAwait(false))
                 {
-                    case ChatCommands.Kind.Quit:
-                        editor.WriteAbove("ending the session: exchanging signed receipts ... (Ctrl-C again leaves without them)");
-                        editor.Stop();
-                        return true;
-                    case ChatCommands.Kind.Message:
-                        await SendAsync(client, editor, text, cancellationToken).ConfigureAwait(false);
-                        break;
-                    default:
-                        editor.WriteAbove(Answer(kind, text, roster.Describe()));
-                        break;
+                    _editor.WriteAbove("ending the session: exchanging signed receipts ... (Ctrl-C again leaves without them)");
+                    _editor.Stop();
+                    return true;
                 }
             }
         }
@@ -132,31 +159,31 @@ internal static class LineChat
 
     /// <summary>Reconnects while the person can still type: lines are refused, commands answered, and /quit, Ctrl-D
     /// or Ctrl-C stop the waiting at once (the editor is then stopped).</summary>
-    private static async Task<ChatClient?> WaitForReconnectAsync(SessionKeeper keeper, ChatEnded ended, LineEditor editor, CancellationToken cancellationToken)
+    private async Task<ChatClient?> WaitForReconnectAsync(SessionKeeper keeper, ChatEnded ended, CancellationToken cancellationToken)
     {
         using var leave = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reconnect = keeper.ReconnectAsync(ended, editor.WriteAbove, leave.Token);
+        var reconnect = keeper.ReconnectAsync(ended, _editor.WriteAbove, leave.Token);
         while (!reconnect.IsCompleted)
         {
-            var typed = editor.WaitForLineAsync(leave.Token);
+            var typed = _editor.WaitForLineAsync(leave.Token);
             if (await Task.WhenAny(typed, reconnect).ConfigureAwait(false) != typed)
             {
                 break;
             }
 
-            while (typed.IsCompletedSuccessfully && typed.Result && editor.TryReadLine(out var line))
+            while (typed.IsCompletedSuccessfully && typed.Result && _editor.TryReadLine(out var line))
             {
-                var (kind, text) = line is null ? (ChatCommands.Kind.Quit, "") : ChatCommands.Parse(line);
-                if (kind == ChatCommands.Kind.Quit)
+                var action = Interpret(line, connected: false);
+                if (action.Quit)
                 {
-                    editor.Stop();
+                    _editor.Stop();
                     break;
                 }
 
-                editor.WriteAbove(kind == ChatCommands.Kind.Message ? NotConnected : Answer(kind, text, "online: not connected (reconnecting)"));
+                Show(action.Local);
             }
 
-            if (editor.Stopped || !typed.IsCompletedSuccessfully)
+            if (_editor.Stopped || !typed.IsCompletedSuccessfully)
             {
                 await leave.CancelAsync().ConfigureAwait(false);
                 break;
@@ -166,51 +193,69 @@ internal static class LineChat
         return await reconnect.ConfigureAwait(false);
     }
 
-    private static string Answer(ChatCommands.Kind kind, string text, string who) => kind switch
-    {
-        ChatCommands.Kind.Help => ChatCommands.Help,
-        ChatCommands.Kind.Who => who,
-        ChatCommands.Kind.Unknown => $"{Display.Safe(text)}: no such command, nothing was sent. {ChatCommands.Help} (start a message with // to send a leading /)",
-        _ => "",
-    };
+    /// <summary>A typed line (null: end of input) as an action.</summary>
+    private ChatAction Interpret(string? line, bool connected) =>
+        line is null ? new ChatAction(true, [], null) : ChatInput.Interpret(ChatCommands.Parse(line), _state, _roster.Describe, connected);
 
-    private static async Task SendAsync(ChatClient client, LineEditor editor, string text, CancellationToken cancellationToken)
+    /// <summary>Shows the action's lines and sends its request; true when the person wants to leave.</summary>
+    private async Task<bool> DoAsync(ChatClient client, ChatAction action, CancellationToken cancellationToken)
+    {
+        Show(action.Local);
+        if (action.Request is { } request)
+        {
+            await SendAsync(client, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return action.Quit;
+    }
+
+    private void Show(IReadOnlyList<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            _editor.WriteAbove(line);
+        }
+    }
+
+    private async Task SendAsync(ChatClient client, ChatRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            if (await client.SendAsync(text, cancellationToken).ConfigureAwait(false))
+            if (!await request.SendAsync(client, cancellationToken).ConfigureAwait(false))
             {
-                editor.WriteAbove(ChatLine(DateTimeOffset.Now, client.Username, text));
+                _editor.WriteAbove(ChatInput.NotConnected);
             }
-            else
+            else if (request.IsMessage)
             {
-                editor.WriteAbove(NotConnected);
+                _editor.WriteAbove(ChatLine(DateTimeOffset.Now, client.Username, request.Text, Notices.Where(request.To, _state.Current)));
             }
         }
         catch (ArgumentException e)
         {
-            editor.WriteAbove($"not sent: {CliRunner.Describe(e)} (Up brings the line back to shorten it)");
+            _editor.WriteAbove($"not sent: {CliRunner.Describe(e)} (Up brings the line back to shorten it)");
         }
     }
 
-    private static async Task PrintIncomingAsync(ChatClient client, LineEditor editor, Roster roster)
+    private async Task PrintIncomingAsync(ChatClient client)
     {
+        var roster = _roster;
         await foreach (var e in client.Events.ReadAllAsync().ConfigureAwait(false))
         {
-            switch (e)
+            if (e is not ChatMessageReceived m)
             {
-                case ChatMessageReceived { Kind: "system" } notice:
-                    roster.Apply(notice);
-                    var shown = notice.Event == "roster" && notice.Users is not null ? roster.Describe() : Display.Safe(notice.Text);
-                    editor.WriteAbove($"{Stamp(notice.SentMs)} * {shown}");
-                    break;
-                case ChatMessageReceived m:
-                    editor.WriteAbove($"{Stamp(m.SentMs)} {Display.Author(m)} {Display.Safe(m.Text)}");
-                    break;
+                continue;
+            }
+
+            var home = _state.Apply(m);
+            if (m.Kind == "system")
+            {
+                roster.Apply(m);
+                _editor.WriteAbove($"{Notices.Stamp(DateTimeOffset.FromUnixTimeMilliseconds(m.SentMs))} * {Notices.Describe(m, roster)}");
+            }
+            else
+            {
+                _editor.WriteAbove(Received(m, home, _state.Current));
             }
         }
     }
-
-    private static string Stamp(long ms) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(ms).ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture);
 }

@@ -13,10 +13,11 @@ internal sealed class LineEditor : IDisposable
     private readonly Lock _console = new();
     private readonly LineBuffer _buffer = new();
     private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
-    private readonly string _prompt;
+    private string _prompt;
     private readonly Thread _reader;
     private readonly bool _treatedControlCAsInput;
     private volatile bool _stopped;
+    private bool _started;
     private int _interrupts;
 
     public LineEditor(string prompt)
@@ -38,6 +39,7 @@ internal sealed class LineEditor : IDisposable
         Console.TreatControlCAsInput = true;
         lock (_console)
         {
+            _started = true;
             Redraw();
         }
 
@@ -50,6 +52,25 @@ internal sealed class LineEditor : IDisposable
 
     /// <summary>Takes the next line typed, if there is one: the text, or null at end of input (Ctrl-D on an empty line, Ctrl-C).</summary>
     public bool TryReadLine(out string? line) => _lines.Reader.TryRead(out line);
+
+    /// <summary>Changes the prompt (it names the current conversation) and redraws the line.</summary>
+    public void SetPrompt(string prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        lock (_console)
+        {
+            if (prompt == _prompt)
+            {
+                return;
+            }
+
+            _prompt = prompt;
+            if (_started && !_stopped)
+            {
+                Redraw();
+            }
+        }
+    }
 
     /// <summary>Prints a line above the prompt and redraws what is being typed.</summary>
     public void WriteAbove(string text)

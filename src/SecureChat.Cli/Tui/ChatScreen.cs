@@ -6,9 +6,9 @@ using Terminal.Gui.Views;
 
 namespace SecureChat.Cli.Tui;
 
-/// <summary>The full-screen chat: the conversation list on the left, the scrollback of the open conversation, the
-/// input line and the status line. It renders a <see cref="ChatScreenModel"/> and reports what the person does; it
-/// never talks to the server.</summary>
+/// <summary>The full-screen chat: the conversation list on the left (Tab moves there, Up and Down pick a conversation,
+/// Enter goes back to the input line), the scrollback of the current conversation, the input line and the status
+/// line. It renders a <see cref="ChatScreenModel"/> and reports what the person does; it never talks to the server.</summary>
 internal sealed class ChatScreen : Runnable
 {
     /// <summary>Width of the conversation list, borders included.</summary>
@@ -19,12 +19,17 @@ internal sealed class ChatScreen : Runnable
     private readonly ChatScreenModel _model;
     private readonly InputHistory _history = new();
     private ObservableCollection<string> _rows = [];
+    private ObservableCollection<string> _labels = [];
+    private IReadOnlyList<string> _names = [];
+    private bool _syncing;
+    private readonly ListView _conversations;
     private readonly FrameView _conversationFrame;
     private readonly FrameView _scrollbackFrame;
     private readonly ListView _scrollback;
     private readonly TextField _input;
     private readonly Label _status;
     private int _wrapWidth = -1;
+    private string? _shown;
 
     /// <summary>Builds the views for <paramref name="model"/> and follows its changes.</summary>
     public ChatScreen(ChatScreenModel model)
@@ -33,26 +38,32 @@ internal sealed class ChatScreen : Runnable
         Width = Dim.Fill();
         Height = Dim.Fill();
 
-        var conversations = new ListView { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = false };
-        conversations.SetSource(new ObservableCollection<string>(model.Conversations));
-        _conversationFrame = new FrameView { Title = "rooms", Width = ConversationsWidth, Height = Dim.Fill(2), CanFocus = false };
-        _conversationFrame.Add(conversations);
-
         _scrollback = new ListView { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = false };
         _scrollback.SetSource(_rows);
         _scrollback.ViewportChanged += (_, _) => Rewrap(force: false);
-        _scrollbackFrame = new FrameView { Title = ChatScreenModel.Room, X = ConversationsWidth, Width = Dim.Fill(), Height = Dim.Fill(2), CanFocus = false };
+        _scrollbackFrame = new FrameView { Title = "", X = ConversationsWidth, Width = Dim.Fill(), Height = Dim.Fill(2), CanFocus = false };
         _scrollbackFrame.Add(_scrollback);
 
         var prompt = new Label { Text = Prompt, Y = Pos.AnchorEnd(2) };
         _input = new TextField { X = Prompt.Length, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
-        _input.KeyDown += OnInputKey;
+        _input.KeyDown += OnKey;
         _input.Accepting += (_, e) =>
         {
             e.Handled = true;
             Submit();
         };
         _status = new Label { Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Text = model.Status };
+
+        _conversations = new ListView { Width = Dim.Fill(), Height = Dim.Fill() };
+        _conversations.ValueChanged += (_, e) => Pick(e.NewValue);
+        _conversations.Accepting += (_, e) =>
+        {
+            e.Handled = true;
+            _input.SetFocus();
+        };
+        _conversations.KeyDown += OnKey;
+        _conversationFrame = new FrameView { Title = "chats", Width = ConversationsWidth, Height = Dim.Fill(2) };
+        _conversationFrame.Add(_conversations);
 
         Add(_conversationFrame, _scrollbackFrame, prompt, _input, _status);
         _model.Changed += Refresh;
@@ -80,6 +91,15 @@ internal sealed class ChatScreen : Runnable
 
     /// <summary>The status line view (for layout checks).</summary>
     public View StatusLine => _status;
+
+    /// <summary>The conversation list as shown: each name with its unread count.</summary>
+    public IReadOnlyList<string> ConversationLabels => _labels;
+
+    /// <summary>The conversation list view (for focus checks).</summary>
+    public View ConversationList => _conversations;
+
+    /// <summary>The title of the scrollback: the current conversation.</summary>
+    public string ScrollbackTitle => _scrollbackFrame.Title;
 
     /// <summary>Inserts pasted text at the cursor; line breaks become spaces, so a paste never sends by itself.</summary>
     public void InsertPasted(string text)
@@ -129,9 +149,30 @@ internal sealed class ChatScreen : Runnable
         LineEntered?.Invoke(line);
     }
 
-    private void OnInputKey(object? sender, Key key)
+    private void OnKey(object? sender, Key key)
     {
-        if (key == Key.CursorUp || key == Key.CursorDown)
+        if (sender != _input)
+        {
+            if (key == Key.C.WithCtrl)
+            {
+                QuitRequested?.Invoke();
+                key.Handled = true;
+            }
+            else if (key == Key.Esc || key == Key.Tab || key == Key.Tab.WithShift)
+            {
+                // Esc would stop the application without receipts: like Tab, it goes back to the input line.
+                _input.SetFocus();
+                key.Handled = true;
+            }
+
+            return;
+        }
+
+        if (key == Key.Tab || key == Key.Tab.WithShift)
+        {
+            _conversations.SetFocus();
+        }
+        else if (key == Key.CursorUp || key == Key.CursorDown)
         {
             var recalled = key == Key.CursorUp ? _history.Previous(_input.Text) : _history.Next();
             if (recalled is not null)
@@ -164,10 +205,55 @@ internal sealed class ChatScreen : Runnable
         _scrollback.Viewport = _scrollback.Viewport with { Y = top };
     }
 
+    /// <summary>A conversation was picked in the list: it becomes current.</summary>
+    private void Pick(int? index)
+    {
+        if (!_syncing && index is { } i && i >= 0 && i < _names.Count && _names[i] != _model.Current)
+        {
+            _model.Open(_names[i]);
+        }
+    }
+
     private void Refresh()
     {
+        _syncing = true;
+        try
+        {
+            _names = _model.ConversationList;
+            var labels = _names.Select(_model.Label).ToList();
+            if (!labels.SequenceEqual(_labels))
+            {
+                _labels = new ObservableCollection<string>(labels);
+                _conversations.SetSource(_labels);
+            }
+
+            var current = IndexOf(_names, _model.Current);
+            if (_conversations.SelectedItem != current)
+            {
+                _conversations.SelectedItem = current;
+            }
+        }
+        finally
+        {
+            _syncing = false;
+        }
+
+        _scrollbackFrame.Title = Display.Safe(_model.Current);
         Rewrap(force: true);
         _status.Text = _model.Status;
+    }
+
+    private static int? IndexOf(IReadOnlyList<string> names, string conversation)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], conversation, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     private void Rewrap(bool force)
@@ -179,7 +265,9 @@ internal sealed class ChatScreen : Runnable
         }
 
         var height = Math.Max(1, _scrollback.Viewport.Height);
-        var following = _scrollback.Viewport.Y + height >= _rows.Count;
+        // Another conversation opens at its newest line.
+        var following = _scrollback.Viewport.Y + height >= _rows.Count || _shown != _model.Current;
+        _shown = _model.Current;
         _wrapWidth = width;
         var rows = _model.Entries.SelectMany(e => Wrap(ChatScreenModel.Format(e), width > 0 ? width : int.MaxValue)).ToList();
         _rows = new ObservableCollection<string>(rows);

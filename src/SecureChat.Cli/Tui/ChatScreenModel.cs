@@ -1,4 +1,3 @@
-using System.Globalization;
 using SecureChat.Cli.Interactive;
 using SecureChat.Client;
 
@@ -23,28 +22,30 @@ internal enum ProofMark
     Local,
 }
 
-/// <summary>One scrollback entry: time, author (null for notices), proof and text as received (made safe when shown).</summary>
-internal sealed record ChatEntry(DateTimeOffset Time, string? Author, ProofMark Proof, string Text);
+/// <summary>One scrollback entry: time, author (null for notices), proof, text as received (made safe when shown) and
+/// the mark of a copy that is not live (<c>delayed</c>, <c>history</c>).</summary>
+internal sealed record ChatEntry(DateTimeOffset Time, string? Author, ProofMark Proof, string Text, string? Mark = null);
 
-/// <summary>The state of the full-screen chat, independent of any terminal: the conversations (one room), the
-/// scrollback, who is online and the status line. Fed from <see cref="ChatClient"/> events; not thread-safe (the
-/// screen applies changes on its own thread).</summary>
+/// <summary>The state of the full-screen chat, independent of any terminal: the conversations (#lobby, the user's rooms
+/// and the people written to or heard from) each with its scrollback, who is online and the status line. Fed from
+/// <see cref="ChatClient"/> events; not thread-safe (the screen applies changes on its own thread).</summary>
 internal sealed class ChatScreenModel
 {
-    /// <summary>The room every session is in until rooms exist.</summary>
-    public const string Room = "# lobby";
+    private readonly Scrollbacks _scrollbacks;
 
-    private readonly List<ChatEntry> _entries = [];
-    private readonly int _limit;
-
-    /// <summary>Creates a model that keeps at most <paramref name="limit"/> entries (older ones scroll away).</summary>
+    /// <summary>Creates a model that keeps at most <paramref name="limit"/> entries per conversation (older ones scroll away).</summary>
     public ChatScreenModel(string server, string user, string sessionId, string identityMode, int limit = 5000)
     {
         Server = server;
-        User = user;
         SessionId = sessionId;
         IdentityMode = identityMode;
-        _limit = limit;
+        _scrollbacks = new Scrollbacks(limit);
+        State = new ConversationState(user);
+        State.Changed += () =>
+        {
+            _scrollbacks.Read(Current);
+            Changed?.Invoke();
+        };
     }
 
     /// <summary>Raised after any change.</summary>
@@ -54,7 +55,7 @@ internal sealed class ChatScreenModel
     public string Server { get; }
 
     /// <summary>The logged-in user.</summary>
-    public string User { get; private set; }
+    public string User => State.User;
 
     /// <summary>The session id (hex) of the current or, while reconnecting, the last session.</summary>
     public string SessionId { get; private set; }
@@ -69,33 +70,55 @@ internal sealed class ChatScreenModel
     /// reconnecting: those of the session that ended).</summary>
     public string Receipts { get; private set; } = "pending";
 
-    /// <summary>The conversations; one room for now.</summary>
-    public IReadOnlyList<string> Conversations { get; } = [Room];
+    /// <summary>The conversations, the current one and where typed lines go; shared with <see cref="ChatInput"/>.</summary>
+    public ConversationState State { get; }
 
-    /// <summary>Who is online.</summary>
+    /// <summary>The conversations as listed: #lobby, the rooms, the people.</summary>
+    public IReadOnlyList<string> ConversationList => State.All;
+
+    /// <summary>The conversation shown, where plain lines go.</summary>
+    public string Current => State.Current;
+
+    /// <summary>Who is online in #lobby.</summary>
     public Roster Roster { get; } = new();
 
-    /// <summary>The scrollback, oldest first.</summary>
-    public IReadOnlyList<ChatEntry> Entries => _entries;
+    /// <summary>The scrollback of the current conversation, oldest first.</summary>
+    public IReadOnlyList<ChatEntry> Entries => _scrollbacks.Of(Current);
 
     /// <summary>The status line.</summary>
     public string Status =>
-        $"{Display.Safe(Server)} | {Display.Safe(User)} | {(Reconnecting ? "reconnecting..." : $"session {Short(SessionId)}")} | {IdentityMode} | receipts {Receipts} | {Roster.Count} online";
+        $"{Display.Safe(Server)} | {Display.Safe(User)} | {Display.Safe(Current)} | {(Reconnecting ? "reconnecting..." : $"session {Short(SessionId)}")} | {IdentityMode} | receipts {Receipts} | {Roster.Count} online";
 
-    /// <summary>Applies a client event: a chat message, a server notice (which also updates the roster) or the end
-    /// (which sets the receipts state; saying how it ended is for whoever decides what comes next).</summary>
+    /// <summary>The scrollback of <paramref name="conversation"/>, oldest first.</summary>
+    public IReadOnlyList<ChatEntry> EntriesOf(string conversation) => _scrollbacks.Of(conversation);
+
+    /// <summary>How many messages of <paramref name="conversation"/> arrived while another one was shown.</summary>
+    public int Unread(string conversation) => _scrollbacks.Unread(conversation);
+
+    /// <summary>A conversation as listed: its name, and its unread count in parentheses when there is one.</summary>
+    public string Label(string conversation) =>
+        Unread(conversation) is > 0 and var unread ? $"{Display.Safe(conversation)} ({unread})" : Display.Safe(conversation);
+
+    /// <summary>Shows <paramref name="conversation"/> (picked in the list): it becomes current.</summary>
+    public void Open(string conversation) => State.Open(conversation);
+
+    /// <summary>Applies a client event: a chat message (filed under its conversation, counted unread there when another
+    /// one is shown), a server notice (which also updates the conversations and the roster) or the end (which sets the
+    /// receipts state; saying how it ended is for whoever decides what comes next).</summary>
     public void Apply(ChatEvent chatEvent)
     {
         switch (chatEvent)
         {
             case ChatMessageReceived { Kind: "system" } notice:
                 Roster.Apply(notice);
-                var text = notice.Event == "roster" && notice.Users is not null ? Roster.Describe() : notice.Text;
-                Add(new ChatEntry(At(notice.SentMs), null, ProofMark.Server, text));
+                var about = State.Apply(notice) ?? Current;
+                Add(about, new ChatEntry(At(notice.SentMs), null, ProofMark.Server, Notices.Describe(notice, Roster)));
                 break;
             case ChatMessageReceived message:
-                Add(new ChatEntry(At(message.SentMs), message.From,
-                    message.Proof == SecureChat.Protocol.Session.ProofLevel.Author ? ProofMark.AuthorSigned : ProofMark.ServerAttested, message.Text));
+                var home = State.Apply(message) ?? Current;
+                Add(home, new ChatEntry(At(message.SentMs), message.From,
+                    message.Proof == SecureChat.Protocol.Session.ProofLevel.Author ? ProofMark.AuthorSigned : ProofMark.ServerAttested, message.Text, message.Mark),
+                    unread: home != Current);
                 break;
             case ChatEnded ended:
                 Receipts = ended.ReceiptsMatched ? "verified" : "failed";
@@ -104,11 +127,12 @@ internal sealed class ChatScreenModel
         }
     }
 
-    /// <summary>Adds this client's own message once it was sent.</summary>
-    public void AddOwn(DateTimeOffset when, string text) => Add(new ChatEntry(when, User, ProofMark.Own, text));
+    /// <summary>Adds this client's own message once it was sent to <paramref name="conversation"/> (default: the current one).</summary>
+    public void AddOwn(DateTimeOffset when, string text, string? conversation = null) =>
+        Add(conversation is null ? Current : State.Track(conversation), new ChatEntry(when, User, ProofMark.Own, text));
 
-    /// <summary>Adds a line from this program (help, refusals, progress).</summary>
-    public void AddLocal(string text) => Add(new ChatEntry(DateTimeOffset.Now, null, ProofMark.Local, text));
+    /// <summary>Adds a line from this program (help, refusals, progress) to the current conversation.</summary>
+    public void AddLocal(string text) => Add(Current, new ChatEntry(DateTimeOffset.Now, null, ProofMark.Local, text));
 
     /// <summary>The session ended without the person asking: nobody is known to be online until a new session is up.</summary>
     public void Disconnected()
@@ -121,7 +145,7 @@ internal sealed class ChatScreenModel
     /// <summary>A new session is up: its user and id are shown, its receipts are pending.</summary>
     public void Reconnected(string user, string sessionId)
     {
-        User = user;
+        State.User = user;
         SessionId = sessionId;
         Reconnecting = false;
         Receipts = "pending";
@@ -135,14 +159,15 @@ internal sealed class ChatScreenModel
         AddLocal("ending the session: exchanging signed receipts ... (Ctrl-C again leaves without them)");
     }
 
-    /// <summary>One entry as a line: local time, proof mark, author, text (peer text made safe for the terminal).</summary>
+    /// <summary>One entry as a line: local time, proof mark, author, <c>(delayed)</c> or <c>(history)</c>, text (peer
+    /// text made safe for the terminal).</summary>
     public static string Format(ChatEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var time = entry.Time.ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture);
+        var time = Notices.Stamp(entry.Time);
         return entry.Author is null
             ? $"{time} {Mark(entry.Proof)} * {Display.Safe(entry.Text)}"
-            : $"{time} {Mark(entry.Proof)} [{Display.Safe(entry.Author)}] {Display.Safe(entry.Text)}";
+            : $"{time} {Mark(entry.Proof)} [{Display.Safe(entry.Author)}] {Notices.Mark(entry.Mark)}{Display.Safe(entry.Text)}";
     }
 
     /// <summary>The one-character mark shown for a proof.</summary>
@@ -156,16 +181,12 @@ internal sealed class ChatScreenModel
     };
 
     /// <summary>What the marks mean.</summary>
-    public const string Legend = "marks: A author-signed  S server-attested  # server notice  > yours (in your transcript)";
+    public const string Legend =
+        "marks: A author-signed  S server-attested  # server notice  > yours (in your transcript); (delayed) sent while you were away, (history) asked for";
 
-    private void Add(ChatEntry entry)
+    private void Add(string conversation, ChatEntry entry, bool unread = false)
     {
-        _entries.Add(entry);
-        if (_entries.Count > _limit)
-        {
-            _entries.RemoveRange(0, _entries.Count - _limit);
-        }
-
+        _scrollbacks.Add(conversation, entry, unread);
         Changed?.Invoke();
     }
 

@@ -6,7 +6,7 @@ using Terminal.Gui.App;
 namespace SecureChat.Cli.Tui;
 
 /// <summary>Runs logged-in sessions on the full-screen chat: client events go to the model on the screen's thread,
-/// entered lines are parsed as in the line client and sent in order, and leaving exchanges receipts. When the server
+/// entered lines are read as in the line client (<see cref="ChatInput"/>) and sent in order, and leaving exchanges receipts. When the server
 /// ends a session without the person asking, the screen stays open, says so and reconnects (<see cref="SessionKeeper"/>);
 /// lines entered meanwhile are refused, not queued.</summary>
 /// <remarks>Every field but the channel, the task lists and <see cref="_stopped"/> is read and written on the screen's
@@ -15,12 +15,15 @@ internal sealed class TuiChat
 {
     private readonly SessionKeeper _keeper;
     private readonly ChatScreenModel _model;
-    private readonly Channel<(ChatClient Client, string Text)> _outgoing =
-        Channel.CreateUnbounded<(ChatClient, string)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(ChatClient Client, ChatRequest Request)> _outgoing =
+        Channel.CreateUnbounded<(ChatClient, ChatRequest)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _force = new();
     private readonly CancellationTokenSource _leave = new();
     private readonly List<Task> _pumps = [];
     private readonly Lock _gate = new();
+    /// <summary>How to move between conversations on this screen.</summary>
+    private const string ScreenHint = "Tab: the conversation list (Up/Down pick one, Enter returns here); PageUp/PageDown scroll";
+
     private IApplication? _app;
     private ChatClient? _live;
     private ChatEnded _lastEnded = new(false, null);
@@ -31,10 +34,13 @@ internal sealed class TuiChat
     private bool _leaving;
     private bool _running;
 
-    private TuiChat(SessionKeeper keeper, ChatScreenModel model)
+    private readonly ChatStart _start;
+
+    private TuiChat(SessionKeeper keeper, ChatScreenModel model, ChatStart start)
     {
         _keeper = keeper;
         _model = model;
+        _start = start;
     }
 
     /// <summary>Whether the full-screen chat can run here: standard input and output are a terminal that is not "dumb".</summary>
@@ -42,17 +48,16 @@ internal sealed class TuiChat
         !Console.IsInputRedirected && !Console.IsOutputRedirected
         && Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb";
 
-    /// <summary>Runs sessions until the person leaves or reconnecting stops for good; the exit codes are the line
-    /// client's (0 receipts verified, 1 not, 130 left without them after a second Ctrl-C).</summary>
-    public static async Task<int> ChatAsync(SessionKeeper keeper, string server, string identityMode, CancellationToken cancellationToken)
+    /// <summary>Runs sessions, starting as <paramref name="start"/> says, until the person leaves or reconnecting
+    /// stops for good; the exit codes are the line client's (0 receipts verified, 1 not, 130 left without them after a
+    /// second Ctrl-C).</summary>
+    public static async Task<int> ChatAsync(SessionKeeper keeper, string server, string identityMode, ChatStart start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keeper);
+        ArgumentNullException.ThrowIfNull(start);
         var client = keeper.Current;
         var model = new ChatScreenModel(server, client.Username ?? "", client.SessionId ?? "", identityMode);
-        model.AddLocal($"logged in as {client.Username}; session {client.SessionId}.");
-        model.AddLocal(ChatCommands.Help);
-        model.AddLocal(ChatScreenModel.Legend);
-        var chat = new TuiChat(keeper, model);
+        var chat = new TuiChat(keeper, model, start);
         using (chat._force)
         using (chat._leave)
         {
@@ -76,6 +81,18 @@ internal sealed class TuiChat
             _app = app;
             _running = true;
             Attach(_keeper.Current);
+            foreach (var line in _start.Lines())
+            {
+                Do(ChatInput.Interpret(line, _model.State, _model.Roster.Describe, connected: true));
+            }
+
+            // Said where the person starts (a --room or --to conversation, else #lobby).
+            var first = _keeper.Current;
+            _model.AddLocal($"logged in as {first.Username}; session {first.SessionId}.");
+            _model.AddLocal(ChatCommands.Hint);
+            _model.AddLocal(ScreenHint);
+            _model.AddLocal(ChatScreenModel.Legend);
+
             sender = SendLinesAsync();
             using var stop = cancellationToken.Register(() => Post(Quit));
             app.Run(screen);
@@ -119,33 +136,46 @@ internal sealed class TuiChat
 
     private void OnLine(string line)
     {
-        var (kind, text) = ChatCommands.Parse(line);
-        switch (kind)
+        var typed = ChatCommands.Parse(line);
+        if (typed.Kind == ChatCommands.Kind.Quit)
         {
-            case ChatCommands.Kind.Quit:
-                Quit();
-                break;
-            case ChatCommands.Kind.Help:
-                _model.AddLocal(ChatCommands.Help);
+            Quit();
+        }
+        else if (!_leaving)
+        {
+            Do(ChatInput.Interpret(typed, _model.State, _model.Roster.Describe, connected: _live is not null));
+            if (typed.Kind == ChatCommands.Kind.Help)
+            {
+                _model.AddLocal(ScreenHint);
                 _model.AddLocal(ChatScreenModel.Legend);
-                break;
-            case ChatCommands.Kind.Who:
-                _model.AddLocal(_live is null ? "online: not connected (reconnecting)" : _model.Roster.Describe());
-                break;
-            case ChatCommands.Kind.Unknown:
-                _model.AddLocal($"{text}: no such command, nothing was sent. {ChatCommands.Help} (start a message with // to send a leading /)");
-                break;
-            case ChatCommands.Kind.Message when !_leaving:
-                if (_live is { } live)
-                {
-                    _outgoing.Writer.TryWrite((live, text));
-                }
-                else
-                {
-                    _model.AddLocal(LineChat.NotConnected);
-                }
+            }
+        }
+    }
 
-                break;
+    /// <summary>Shows the action's lines and queues its request for the current session.</summary>
+    private void Do(ChatAction action)
+    {
+        if (action.Quit)
+        {
+            Quit();
+            return;
+        }
+
+        foreach (var text in action.Local)
+        {
+            _model.AddLocal(text);
+        }
+
+        if (action.Request is { } request)
+        {
+            if (_live is { } live)
+            {
+                _outgoing.Writer.TryWrite((live, request));
+            }
+            else
+            {
+                _model.AddLocal(ChatInput.NotConnected);
+            }
         }
     }
 
@@ -249,18 +279,21 @@ internal sealed class TuiChat
 
     private async Task SendLinesAsync()
     {
-        await foreach (var (client, text) in _outgoing.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (client, request) in _outgoing.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try
             {
-                if (!await client.SendAsync(text).ConfigureAwait(false))
+                if (!await request.SendAsync(client).ConfigureAwait(false))
                 {
-                    Post(() => _model.AddLocal(LineChat.NotConnected));
+                    Post(() => _model.AddLocal(ChatInput.NotConnected));
                     continue;
                 }
 
                 var sent = DateTimeOffset.Now;
-                Post(() => _model.AddOwn(sent, text));
+                if (request.IsMessage)
+                {
+                    Post(() => _model.AddOwn(sent, request.Text, request.To));
+                }
             }
             catch (ArgumentException e)
             {
