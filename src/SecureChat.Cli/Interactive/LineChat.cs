@@ -1,4 +1,5 @@
 using SecureChat.Client;
+using SecureChat.Protocol.Session;
 using Spectre.Console;
 
 namespace SecureChat.Cli.Interactive;
@@ -48,6 +49,9 @@ internal sealed class LineChat
         {
             chat._roster = new Roster();
             var printer = chat.PrintIncomingAsync(client);
+
+            // The server sends nothing unasked at login (PROTOCOL §9.8.3): every session asks for its rooms.
+            await chat.DoAsync(client, ChatAction.Send(new ChatRequest(Conversations.RoomsOp, null)), cancellationToken).ConfigureAwait(false);
             foreach (var line in startLines)
             {
                 await chat.DoAsync(client, ChatInput.Interpret(line, state, chat._roster.Describe, connected: true), cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using SecureChat.Cli.Interactive;
 using SecureChat.Client;
+using SecureChat.Protocol.Session;
 using Terminal.Gui.App;
 
 namespace SecureChat.Cli.Tui;
@@ -217,6 +218,9 @@ internal sealed class TuiChat
         {
             _pumps.Add(PumpEventsAsync(client));
         }
+
+        // The server sends nothing unasked at login (PROTOCOL §9.8.3): every session asks for its rooms.
+        _outgoing.Writer.TryWrite((client, new ChatRequest(Conversations.RoomsOp, null)));
     }
 
     /// <summary>A session ended. Unless the person is leaving, it ended without being asked to: reconnect.</summary>
