@@ -32,6 +32,7 @@ public sealed class RedisBus : IMessageBus
     private Func<IReadOnlyCollection<string>> _localUsers = () => [];
     private Func<BusEnvelope, Task>? _onEnvelope;
     private bool _subscribed;
+    private int _disposed;
 
     private RedisBus(ConnectionMultiplexer redis, string endpoint, string node, ILogger log)
     {
@@ -166,8 +167,14 @@ public sealed class RedisBus : IMessageBus
     }
 
     /// <inheritdoc/>
+    /// <remarks>Idempotent: the host's container and the hub may both dispose it.</remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _heartbeat.ConfigureAwait(false);
         try

@@ -14,6 +14,10 @@ public sealed partial class ConversationHub
 {
     private readonly ConcurrentDictionary<long, long> _recentIds = new();
     private readonly Lock _lobbyCheck = new();
+    private long _refusedFromBus;
+
+    /// <summary>How many envelopes from other nodes were refused (forged, replayed, or naming no valid stored message).</summary>
+    public long RefusedFromBus => Interlocked.Read(ref _refusedFromBus);
 
     /// <summary>Starts listening to the other nodes.</summary>
     public Task StartBusAsync(CancellationToken cancellationToken) =>
@@ -47,6 +51,7 @@ public sealed partial class ConversationHub
                 : await DeliverStoredAsync(envelope).ConfigureAwait(false);
             if (why is not null)
             {
+                Interlocked.Increment(ref _refusedFromBus);
                 Log.BusMessageRefused(_log, envelope.Node, envelope.To, envelope.Id, why);
             }
         }

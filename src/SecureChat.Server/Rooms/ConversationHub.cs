@@ -143,6 +143,7 @@ public sealed partial class ConversationHub : IAsyncDisposable
             }
 
             var id = (await _store.StoreAsync([message], cancellationToken).ConfigureAwait(false))[0];
+            Remember(id);
 
             foreach (var user in route.PendingFor)
             {
