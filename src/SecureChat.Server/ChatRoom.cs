@@ -66,6 +66,16 @@ public sealed class ChatRoom(int presenceNoticeLimit = 100)
         }
     }
 
+    /// <summary>Delivers a message relayed by another node to every member here.</summary>
+    public async Task DeliverAsync(OutgoingChat message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        foreach (var member in _members.Keys)
+        {
+            await member.EnqueueAsync(message, 0, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <remarks>Every notice costs one signature per recipient, so a large room would spend quadratic work on
     /// presence alone: beyond the limit, joins and leaves are not announced.</remarks>
     private void Notify(ServerSession subject, string text, PresenceEvent presence)

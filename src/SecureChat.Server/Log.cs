@@ -81,4 +81,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1045, Level = LogLevel.Warning, Message = "{Count} #lobby messages were relayed but not kept for history ({Error})")]
     public static partial void LobbyHistoryDropped(ILogger logger, int count, string error);
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Warning, Message = "message {Id} to {To} was not published to the other nodes ({Error}); they catch up from the record")]
+    public static partial void BusPublishFailed(ILogger logger, string to, long id, string error);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "refused message {Id} to {To} announced by node {Node}: {Reason}")]
+    public static partial void BusMessageRefused(ILogger logger, string node, string to, long id, string reason);
+
+    [LoggerMessage(EventId = 1052, Level = LogLevel.Information, Message = "the bus is back: {Count} sessions catch up from the record")]
+    public static partial void BusCatchUp(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1053, Level = LogLevel.Warning, Message = "the bus ({Endpoint}) is unreachable ({Error}); this node serves its own sessions meanwhile")]
+    public static partial void BusDown(ILogger logger, string endpoint, string error);
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using SecureChat.Accounts;
 using SecureChat.Accounts.Conversations;
 using SecureChat.Evidence;
+using SecureChat.Server.Cluster;
 
 namespace SecureChat.Server;
 
@@ -164,8 +165,10 @@ public sealed class SecureChatServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         var credentials = new CredentialService(store, options.Argon2, timeProvider: clock);
+        builder.Services.AddSingleton<IMessageBus>(sp => string.IsNullOrWhiteSpace(options.Redis) ? new LocalBus()
+            : RedisBus.ConnectAsync(options.Redis, options.Node, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisBus>()).GetAwaiter().GetResult());
         builder.Services.AddSingleton(sp => new ServerRuntime(options, pki, credentials, sp.GetRequiredService<ILoggerFactory>(), clock,
-            store, conversations));
+            store, conversations, sp.GetRequiredService<IMessageBus>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ReceiptWaitSeconds + 10));
         builder.Services.AddHostedService<SessionShutdown>();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -177,8 +180,12 @@ public sealed class SecureChatServer : IAsyncDisposable
         return new SecureChatServer(app, app.Services.GetRequiredService<ServerRuntime>(), store);
     }
 
-    /// <summary>Starts listening.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+    /// <summary>Starts listening (and, as one node of several, listening to the others first).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await Runtime.Conversations.StartBusAsync(cancellationToken).ConfigureAwait(false);
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Ends every session with receipts, then stops.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);

@@ -83,6 +83,13 @@ public sealed class ServerOptions
     /// kept before it is purged.</summary>
     public double MessageRetentionDays { get; set; } = 30;
 
+    /// <summary>Redis <c>HOST:PORT</c> when this server is one node of several sharing one database (the bus for relayed
+    /// messages and presence); empty for a single node.</summary>
+    public string Redis { get; set; } = "";
+
+    /// <summary>This node's name, unique among the nodes sharing the Redis (required with <see cref="Redis"/>).</summary>
+    public string Node { get; set; } = "";
+
     /// <summary>Argon2id memory in KiB.</summary>
     public int Argon2MemoryKiB { get; set; } = Argon2Parameters.Default.MemoryKiB;
 
@@ -126,6 +133,11 @@ public sealed class ServerOptions
         if (PresenceNoticeLimit < 0)
         {
             problems.Add($"{nameof(PresenceNoticeLimit)} must be 0 or more, not {PresenceNoticeLimit}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Redis) && (string.IsNullOrWhiteSpace(Node) || Node.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            problems.Add($"{nameof(Node)} must name this node (no spaces) when {nameof(Redis)} is set.");
         }
 
         foreach (var (name, value) in new[] { (nameof(Listen), Listen), (nameof(Pki), Pki), (nameof(Db), Db), (nameof(Transcripts), Transcripts), (nameof(ServerName), ServerName), (nameof(ClientName), ClientName) })

@@ -2,14 +2,16 @@ using System.Collections.Concurrent;
 using SecureChat.Accounts;
 using SecureChat.Accounts.Conversations;
 using SecureChat.Evidence;
+using SecureChat.Pki;
 using SecureChat.Protocol;
+using SecureChat.Server.Cluster;
 using SecureChat.Server.Rooms;
 
 namespace SecureChat.Server;
 
 /// <summary>Everything sessions share: settings, keys, the stores, the rooms and the connection count.</summary>
 public sealed class ServerRuntime(ServerOptions options, ServerPki pki, CredentialService credentials, ILoggerFactory loggerFactory, TimeProvider time,
-    IUserStore users, IConversationStore conversations)
+    IUserStore users, IConversationStore conversations, IMessageBus? bus = null)
 {
     private int _connections;
     private bool _stopping;
@@ -29,7 +31,8 @@ public sealed class ServerRuntime(ServerOptions options, ServerPki pki, Credenti
 
     /// <summary>Rooms, direct messages, offline delivery and history.</summary>
     public ConversationHub Conversations { get; } = new(conversations, users, new ChatRoom(options.PresenceNoticeLimit),
-        TimeSpan.FromDays(options.MessageRetentionDays), time, loggerFactory.CreateLogger<ConversationHub>());
+        TimeSpan.FromDays(options.MessageRetentionDays), time, loggerFactory.CreateLogger<ConversationHub>(), bus ?? new LocalBus(),
+        pki.ClientValidator.ForPeer(ExpectedPeer.Client, null), new ProtocolSettings { Time = time, MaxClockSkew = TimeSpan.FromSeconds(options.MaxClockSkewSeconds) });
 
     /// <summary>Logging.</summary>
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;

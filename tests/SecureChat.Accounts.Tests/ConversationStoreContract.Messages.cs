@@ -28,6 +28,22 @@ public abstract partial class ConversationStoreContract
     }
 
     [BackendFact]
+    public async Task Messages_by_id_read_back_lowest_first_and_skip_unknown_ids()
+    {
+        var ids = await Store.StoreAsync([
+            Message("#ops", "alice", 10, "one", "bob"),
+            Message("@alice @bob", "bob", 11, "two"),
+            Message("#ops", "carol", 12, "three"),
+        ]);
+
+        var read = await Store.MessagesAsync([ids[2], ids[0], ids[2], ids[2] + 1_000]);
+
+        Assert.Equal([new StoredMessage(ids[0], "#ops", "alice", 10, "one"), new StoredMessage(ids[2], "#ops", "carol", 12, "three")], read);
+        Assert.Empty(await Store.MessagesAsync([]));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.MessagesAsync([.. Enumerable.Range(1, ConversationLimits.MaxIdsPerRead + 1).Select(i => (long)i)]));
+    }
+
+    [BackendFact]
     public async Task Storing_nothing_returns_no_ids()
     {
         Assert.Empty(await Store.StoreAsync([]));

@@ -17,6 +17,9 @@ public static class ConversationLimits
     /// <summary>The largest message body, in bytes of UTF-8.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
+    /// <summary>Most ids one <see cref="IConversationStore.MessagesAsync"/> call reads.</summary>
+    public const int MaxIdsPerRead = 500;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Checks a room, username or thread name: not empty or blank, at most <paramref name="maxLength"/> characters,

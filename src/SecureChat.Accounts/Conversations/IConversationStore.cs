@@ -41,6 +41,10 @@ public interface IConversationStore
     /// <summary>The messages still pending for <paramref name="username"/>, oldest (lowest id) first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredMessage>> PendingAsync(string username, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>The stored messages with these ids, lowest id first; ids with no message (never stored, or purged) are left out.</summary>
+    /// <remarks>At most <see cref="ConversationLimits.MaxIdsPerRead"/> ids per call.</remarks>
+    Task<IReadOnlyList<StoredMessage>> MessagesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default);
+
     /// <summary>The newest <paramref name="limit"/> messages of <paramref name="thread"/>, returned oldest first.</summary>
     Task<IReadOnlyList<StoredMessage>> HistoryAsync(string thread, int limit, CancellationToken cancellationToken = default);
 

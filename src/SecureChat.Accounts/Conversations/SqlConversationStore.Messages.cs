@@ -62,6 +62,37 @@ public abstract partial class SqlConversationStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<StoredMessage>> MessagesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var distinct = ids.Distinct().ToArray();
+        if (distinct.Length > ConversationLimits.MaxIdsPerRead)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ids), $"at most {ConversationLimits.MaxIdsPerRead} ids per read, not {distinct.Length}");
+        }
+
+        if (distinct.Length == 0)
+        {
+            return Task.FromResult<IReadOnlyList<StoredMessage>>([]);
+        }
+
+        return RunAsync<IReadOnlyList<StoredMessage>>("read messages by id", async (connection, ct) =>
+        {
+            var command = CreateCommand(connection, null,
+                $"SELECT id, thread, author, stored_ms, body FROM {MessagesTable} WHERE id IN ({string.Join(", ", IdNames.Take(distinct.Length))}) ORDER BY id");
+            await using (command.ConfigureAwait(false))
+            {
+                for (var i = 0; i < distinct.Length; i++)
+                {
+                    AddParameter(command, IdNames[i], distinct[i]);
+                }
+
+                return await ReadMessagesAsync(command, ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<StoredMessage>> HistoryAsync(string thread, int limit, CancellationToken cancellationToken = default)
     {
         ConversationLimits.CheckName(thread, ConversationLimits.MaxThreadLength, nameof(thread));

@@ -21,11 +21,13 @@ internal static class ServerCommand
         var config = new Option<string?>("--config") { Description = "JSON settings file (same keys as the flags, e.g. {\"Listen\": \"127.0.0.1:7443\"}); default ./securechat.json in the current folder, if present." };
         var keepPlaintext = new Option<bool?>("--keep-plaintext") { Description = "Keep message plaintext in the server's transcripts (off by default)." };
         var maxConnections = new Option<int?>("--max-connections") { Description = "Concurrent connections before SERVER_BUSY (default 10000)." };
+        var redis = new Option<string?>("--redis") { Description = "Redis HOST:PORT: run as one node of several sharing the database (see docs/SCALING.md); without it the server is a single node." };
+        var node = new Option<string?>("--node") { Description = "This node's name, unique among the nodes (required with --redis)." };
         var logLevel = new Option<LogLevel?>("--log-level") { Description = "Minimum log level (default Information)." };
 
         var command = new Command("server", "Run the SecureChat server (Kestrel) until Ctrl-C or SIGTERM.")
         {
-            listen, pki, db, transcripts, serverName, clientName, identity, config, keepPlaintext, maxConnections, logLevel,
+            listen, pki, db, transcripts, serverName, clientName, identity, config, keepPlaintext, maxConnections, redis, node, logLevel,
         };
         command.SetAction(CliRunner.Guard(async (parse, cancellationToken) =>
         {
@@ -47,6 +49,8 @@ internal static class ServerCommand
             Set(nameof(ServerOptions.Identity), parse.GetValue(identity));
             Set(nameof(ServerOptions.KeepPlaintext), parse.GetValue(keepPlaintext));
             Set(nameof(ServerOptions.MaxConnections), parse.GetValue(maxConnections));
+            Set(nameof(ServerOptions.Redis), parse.GetValue(redis));
+            Set(nameof(ServerOptions.Node), parse.GetValue(node));
             var options = SecureChatServer.BindOptions(SecureChatServer.LoadConfiguration(parse.GetValue(config), overrides));
             var level = parse.GetValue(logLevel) ?? LogLevel.Information;
             ClientSetup.RequirePrivateKeyFile(Path.Combine(options.Pki, "server.key"));
@@ -68,7 +72,7 @@ internal static class ServerCommand
                     throw new IOException($"cannot listen on {options.Listen}: {socket.Message}", e);
                 }
 
-                Console.WriteLine($"SecureChat server listening on {server.EndPoint} (users: {Redact(options.Db)}, transcripts: {options.Transcripts}, identity: {options.Identity})");
+                Console.WriteLine($"SecureChat server listening on {server.EndPoint} (users: {Redact(options.Db)}, transcripts: {options.Transcripts}, identity: {options.Identity}{(options.Redis is { Length: > 0 } bus ? $", node {options.Node} on Redis {bus}" : "")})");
                 await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(server.Runtime.LastShutdown switch
                 {

@@ -95,7 +95,8 @@ public sealed partial class ConversationHub
         }
 
         var members = await MembersAsync(room, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<string> online = [.. members.Where(_online.IsOnline)];
+        var elsewhere = await RemoteUsersAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> online = [.. members.Where(m => _online.IsOnline(m) || elsewhere.Contains(m))];
         session.Post(new OutgoingChat($"{room}: {members.Count} members, {online.Count} online: {string.Join(", ", online)}",
             Kind: ChatPlaintext.SystemKind, Presence: PresenceEvent.Who, To: room, Users: members, Online: online));
         return "listed";
@@ -163,8 +164,14 @@ public sealed partial class ConversationHub
 
     /// <summary>The members of a room; for the lobby, the users connected now.</summary>
     private async Task<IReadOnlyList<string>> MembersAsync(string room, CancellationToken cancellationToken) =>
-        room == Conversations.DefaultRoom ? Lobby.Usernames.Distinct(StringComparer.OrdinalIgnoreCase).ToList()
+        room == Conversations.DefaultRoom
+            ? [.. Lobby.Usernames.Concat(await RemoteUsersAsync(cancellationToken).ConfigureAwait(false))
+                .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)]
             : await _store.MembersOfAsync(room, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The users online on the other nodes (ignoring case, as accounts are named).</summary>
+    private async Task<HashSet<string>> RemoteUsersAsync(CancellationToken cancellationToken) =>
+        new(await _bus.RemoteUsersAsync(cancellationToken).ConfigureAwait(false), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Tells the connected members of a room (other than <paramref name="subject"/>'s sessions) that its
     /// membership changed.</summary>

@@ -1,7 +1,10 @@
 using SecureChat.Accounts;
 using SecureChat.Accounts.Conversations;
+using SecureChat.Pki;
+using SecureChat.Protocol;
 using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Session;
+using SecureChat.Server.Cluster;
 
 namespace SecureChat.Server.Rooms;
 
@@ -24,6 +27,11 @@ public sealed partial class ConversationHub : IAsyncDisposable
     private readonly LobbyHistory _lobbyHistory;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _purge;
+    private readonly IMessageBus _bus;
+    private readonly CertificateValidator _authors;
+    private readonly TimeSpan _maxSkew;
+    private readonly int _maxTextBytes;
+    private readonly OriginVerifier _lobbyVerifier;
 
     /// <summary>Creates the hub over the server's stores.</summary>
     /// <param name="store">Rooms, memberships and stored messages.</param>
@@ -32,8 +40,18 @@ public sealed partial class ConversationHub : IAsyncDisposable
     /// <param name="retention">How long a stored message is kept (history and undelivered).</param>
     /// <param name="time">The clock.</param>
     /// <param name="log">Where events go.</param>
-    public ConversationHub(IConversationStore store, IUserStore users, ChatRoom lobby, TimeSpan retention, TimeProvider time, ILogger log)
+    /// <param name="bus">The other nodes (a <see cref="LocalBus"/> when there are none).</param>
+    /// <param name="authors">Checks author certificates of what other nodes relay: this node's CA, client role.</param>
+    /// <param name="settings">The skew and text limits the authors' messages were checked with.</param>
+    public ConversationHub(IConversationStore store, IUserStore users, ChatRoom lobby, TimeSpan retention, TimeProvider time, ILogger log,
+        IMessageBus bus, CertificateValidator authors, ProtocolSettings settings)
     {
+        _bus = bus ?? throw new ArgumentNullException(nameof(bus));
+        _authors = authors ?? throw new ArgumentNullException(nameof(authors));
+        ArgumentNullException.ThrowIfNull(settings);
+        _maxSkew = settings.MaxClockSkew;
+        _maxTextBytes = settings.MaxTextBytes;
+        _lobbyVerifier = new OriginVerifier(authors, _maxSkew, _maxTextBytes, null);
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _users = users ?? throw new ArgumentNullException(nameof(users));
         Lobby = lobby ?? throw new ArgumentNullException(nameof(lobby));
@@ -59,6 +77,7 @@ public sealed partial class ConversationHub : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         _online.Add(session);
+        _bus.PresenceChanged();
     }
 
     /// <summary>A session ended.</summary>
@@ -66,6 +85,7 @@ public sealed partial class ConversationHub : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         _online.Remove(session);
+        _bus.PresenceChanged();
     }
 
     /// <summary>Copies of stored messages for this user (delivered to one of its sessions) no longer wait in the store.</summary>
@@ -118,10 +138,12 @@ public sealed partial class ConversationHub : IAsyncDisposable
             {
                 await Lobby.RelayAsync(author, copy, cancellationToken).ConfigureAwait(false);
                 _lobbyHistory.Keep(message);
+                await PublishAsync(new BusEnvelope(_bus.Node, to, 0, [], message.Body)).ConfigureAwait(false);
                 return null;
             }
 
             var id = (await _store.StoreAsync([message], cancellationToken).ConfigureAwait(false))[0];
+            Remember(id);
 
             foreach (var user in route.PendingFor)
             {
@@ -143,6 +165,9 @@ public sealed partial class ConversationHub : IAsyncDisposable
                 }
             }
 
+            // The other nodes' sessions (the author's own included, in a room) learn of it from the record.
+            IReadOnlyList<string> recipients = Conversations.IsRoom(to) ? [.. route.PendingFor, author.Username] : route.PendingFor;
+            await PublishAsync(new BusEnvelope(_bus.Node, to, id, recipients)).ConfigureAwait(false);
             return null;
         }
         catch (UserStoreUnavailableException e)
@@ -158,6 +183,7 @@ public sealed partial class ConversationHub : IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _purge.ConfigureAwait(false);
+        await _bus.DisposeAsync().ConfigureAwait(false);
         await _ledger.DisposeAsync().ConfigureAwait(false);
         await _lobbyHistory.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

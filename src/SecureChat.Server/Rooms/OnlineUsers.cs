@@ -37,6 +37,12 @@ internal sealed class OnlineUsers
     public ImmutableArray<ServerSession> SessionsOf(string username) =>
         _byUser.TryGetValue(username, out var sessions) ? sessions : [];
 
+    /// <summary>The users with at least one session.</summary>
+    public IReadOnlyCollection<string> Usernames => [.. _byUser.Keys];
+
+    /// <summary>Every session.</summary>
+    public IReadOnlyList<ServerSession> All => [.. _byUser.Values.SelectMany(s => s)];
+
     /// <summary>True when the user has at least one session.</summary>
     public bool IsOnline(string username) => _byUser.ContainsKey(username);
 }

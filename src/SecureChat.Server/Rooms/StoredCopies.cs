@@ -20,8 +20,8 @@ internal static class StoredCopies
         Origin = copy.Origin,
     }));
 
-    /// <summary>A copy of a stored message with <paramref name="mark"/>; null when the stored form does not decode.</summary>
-    public static OutgoingChat? Decode(string body, string mark)
+    /// <summary>A copy of a stored message with <paramref name="mark"/> (null: a live copy); null when the stored form does not decode.</summary>
+    public static OutgoingChat? Decode(string body, string? mark)
     {
         try
         {

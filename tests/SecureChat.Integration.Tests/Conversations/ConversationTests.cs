@@ -5,6 +5,7 @@ namespace SecureChat.Integration.Tests.Conversations;
 
 /// <summary>Rooms, direct messages, offline delivery and history (protocol §9.8) on a real server over loopback, with
 /// per-user certificates, on SQLite and on MariaDB.</summary>
+[Collection(nameof(People))]
 public sealed class ConversationTests : IAsyncLifetime
 {
     public Task InitializeAsync() => Task.CompletedTask;
