@@ -12,7 +12,7 @@ internal static class ClientCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var connect = new Option<string>("--connect") { Description = "Server address HOST:PORT.", DefaultValueFactory = _ => "127.0.0.1:7443" };
+        var connect = new Option<string>("--connect") { Description = "Server address HOST:PORT, or several separated by commas (nodes of one chat: the first that answers is used, and a reconnect moves on to the next).", DefaultValueFactory = _ => "127.0.0.1:7443" };
         var pki = new Option<string>("--pki") { Description = "Folder with ca.crt, client.crt and client.key.", DefaultValueFactory = _ => "./pki" };
         var cert = new Option<string?>("--cert") { Description = "Client certificate file (overrides the one in --pki)." };
         var key = new Option<string?>("--key") { Description = "Client private key file (with --cert)." };
@@ -46,7 +46,7 @@ internal static class ClientCommand
 
             var options = ClientSetup.Load(parse.GetValue(pki)!, parse.GetValue(cert), parse.GetValue(key), parse.GetValue(ca),
                 parse.GetValue(serverName)!, parse.GetValue(transcripts)!);
-            var (host, port) = ClientSetup.ParseTarget(parse.GetValue(connect)!);
+            var servers = ServerList.Parse(parse.GetValue(connect)!);
             var scripted = parse.GetValue(register) || parse.GetValue(login);
             var conversation = ScriptedChat.Destination(parse.GetValue(room), parse.GetValue(to));
             if (parse.GetValue(history) is < 0 or > Conversations.MaxHistory)
@@ -61,13 +61,13 @@ internal static class ClientCommand
                     throw new ArgumentException("Standard input is not a terminal: use --register or --login with --email and --password-stdin.");
                 }
 
-                var server = $"{host}:{port}";
+                var server = servers.Current;
                 var identityMode = IdentityMode(options.Identity.Certificate);
                 var start = new ChatStart(conversation, parse.GetValue(room) is not null, parse.GetValue(history));
                 Func<SessionKeeper, CancellationToken, Task<int>> chat = parse.GetValue(plain) || !TuiChat.Usable
                     ? (keeper, token) => LineChat.ChatAsync(keeper, start, token)
                     : (keeper, token) => TuiChat.ChatAsync(keeper, server, identityMode, start, token);
-                return await InteractiveChat.RunAsync(host, port, options, cancellationToken, chat).ConfigureAwait(false);
+                return await InteractiveChat.RunAsync(servers, options, cancellationToken, chat).ConfigureAwait(false);
             }
 
             var script = new ScriptedChat.Request(
@@ -84,7 +84,7 @@ internal static class ClientCommand
                 JoinRoom = parse.GetValue(room) is not null,
                 History = parse.GetValue(history),
             };
-            return await ScriptedChat.RunAsync(host, port, options, script, cancellationToken).ConfigureAwait(false);
+            return await ScriptedChat.RunAsync(servers, options, script, cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

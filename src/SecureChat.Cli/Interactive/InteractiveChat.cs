@@ -18,17 +18,17 @@ internal static class InteractiveChat
     /// <summary>Asks for credentials and logs in (asking again after a refusal, at most three times), then runs the
     /// sessions with <paramref name="chat"/> (the line client when null), which returns the exit code. Later sessions
     /// log in with the same e-mail address and password, kept in memory until the chat returns.</summary>
-    public static async Task<int> RunAsync(string host, int port, ChatClientOptions options, CancellationToken cancellationToken,
+    public static async Task<int> RunAsync(ServerList servers, ChatClientOptions options, CancellationToken cancellationToken,
         Func<SessionKeeper, CancellationToken, Task<int>>? chat = null)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var credentials = AskCredentials();
-            var client = await ChatClient.ConnectAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+            var client = await servers.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
             AuthResponsePlaintext response;
             try
             {
-                AnsiConsole.MarkupLine($"[green]connected[/] to {Markup.Escape(host)}:{port}: server certificate verified, signed DH done, credentials travel under k_auth");
+                AnsiConsole.MarkupLine($"[green]connected[/] to {Markup.Escape(servers.Current)}: server certificate verified, signed DH done, credentials travel under k_auth");
                 response = credentials.Register
                     ? await client.RegisterAsync(credentials.Email, credentials.Username!, credentials.Password, cancellationToken).ConfigureAwait(false)
                     : await client.LoginAsync(credentials.Email, credentials.Password, cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ internal static class InteractiveChat
 
             if (response.Ok)
             {
-                var keeper = SessionKeeper.ForLogin(client, host, port, options, credentials.Email, credentials.Password);
+                var keeper = SessionKeeper.ForLogin(client, servers, options, credentials.Email, credentials.Password);
                 await using (keeper.ConfigureAwait(false))
                 {
                     return await (chat ?? LineChat.ChatAsync)(keeper, cancellationToken).ConfigureAwait(false);

@@ -49,7 +49,7 @@ internal static class ScriptedChat
 
     /// <summary>Runs the script; exit code 0 only when the session ended with matching receipts, every line was sent
     /// and every message asked for with <c>--receive</c> arrived.</summary>
-    public static async Task<int> RunAsync(string host, int port, ChatClientOptions options, Request request, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ServerList servers, ChatClientOptions options, Request request, CancellationToken cancellationToken)
     {
         if (request.Register && string.IsNullOrEmpty(request.Username))
         {
@@ -67,7 +67,7 @@ internal static class ScriptedChat
             ? request.Messages.ToList()
             : await ReadRemainingLinesAsync(cancellationToken).ConfigureAwait(false);
 
-        var client = await ChatClient.ConnectAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+        var client = await servers.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         await using (client.ConfigureAwait(false))
         {
             var response = request.Register

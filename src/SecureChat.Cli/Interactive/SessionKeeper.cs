@@ -31,14 +31,14 @@ internal sealed class SessionKeeper : IAsyncDisposable
     /// <summary>The session on screen: the first one, then the latest reconnected one.</summary>
     public ChatClient Current { get; private set; }
 
-    /// <summary>A keeper that reconnects to <paramref name="host"/>:<paramref name="port"/> and logs in as
-    /// <paramref name="email"/> (never registers: the account exists once the first session is up).</summary>
-    public static SessionKeeper ForLogin(ChatClient first, string host, int port, ChatClientOptions options, string email, string password,
+    /// <summary>A keeper that reconnects to one of <paramref name="servers"/> (the last that answered first, then the
+    /// others) and logs in as <paramref name="email"/> (never registers: the account exists once the first session is up).</summary>
+    public static SessionKeeper ForLogin(ChatClient first, ServerList servers, ChatClientOptions options, string email, string password,
         Reconnector? reconnector = null)
     {
         ArgumentNullException.ThrowIfNull(password);
         var kept = password.ToCharArray();
-        return new SessionKeeper(first, token => LogInAsync(host, port, options, email, kept, token),
+        return new SessionKeeper(first, token => LogInAsync(servers, options, email, kept, token),
             reconnector ?? new Reconnector(new ReconnectBackoff()), kept);
     }
 
@@ -92,7 +92,7 @@ internal sealed class SessionKeeper : IAsyncDisposable
         await Current.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task<ChatClient> LogInAsync(string host, int port, ChatClientOptions options, string email, char[] password,
+    private static async Task<ChatClient> LogInAsync(ServerList servers, ChatClientOptions options, string email, char[] password,
         CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -100,7 +100,7 @@ internal sealed class SessionKeeper : IAsyncDisposable
         ChatClient? client = null;
         try
         {
-            client = await ChatClient.ConnectAsync(host, port, options, deadline.Token).ConfigureAwait(false);
+            client = await servers.ConnectAsync(options, deadline.Token).ConfigureAwait(false);
             var response = await client.LoginAsync(email, new string(password), deadline.Token).ConfigureAwait(false);
             if (response.Ok)
             {
