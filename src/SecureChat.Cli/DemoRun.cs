@@ -7,7 +7,7 @@ using SecureChat.Cli.Capture;
 using SecureChat.Client;
 using SecureChat.Crypto;
 using SecureChat.Evidence.Audit;
-using SecureChat.Pki;
+using SecureChat.Protocol.Session;
 using SecureChat.Server;
 using Spectre.Console;
 
@@ -16,6 +16,11 @@ namespace SecureChat.Cli;
 /// <summary>The one-command demonstration: every step runs the real components over real loopback sockets.</summary>
 internal static class DemoRun
 {
+    /// <summary>The folder of the users' own keys, requests and certificates, one folder per user.</summary>
+    private const string UsersFolder = "users";
+
+    private const string AliceSays = "Hi Bob, the meeting is at 10.";
+
     /// <summary>Runs the demo in <paramref name="keepDirectory"/> (or a temporary folder); with <paramref name="pcap"/>,
     /// every frame of both users' sessions is also written there as pcapng. A folder that already holds a CA is
     /// refused without <paramref name="force"/>: a new CA would leave the transcripts kept there unverifiable.</summary>
@@ -61,23 +66,35 @@ internal static class DemoRun
     private static async Task<int> RunInAsync(string root, CaptureFile? capture, CancellationToken cancellationToken)
     {
         var pki = Path.Combine(root, "pki");
-        Step(1, "Authenticity", "a private Root CA issues X.509 certificates for server.local and client.local");
-        var (ca, _) = MakePki(pki);
+        Step(1, "Authenticity", "a private Root CA issues server.local's certificate; alice and bob each make their own key and a certificate "
+            + "signing request (as 'pki request' does), and the CA signs the request (as 'pki sign' does)");
+        var ca = DemoPki.MakeCa(pki);
         Say($"CA [bold]{Markup.Escape(ca.Subject)}[/], SHA-256 {ca.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)[..16]}…; keys written with mode 0600");
+        var users = new Dictionary<string, Enrolment>(StringComparer.Ordinal);
+        foreach (var name in new[] { "alice", "bob" })
+        {
+            var user = users[name] = DemoPki.Enrol(pki, Path.Combine(root, UsersFolder, name), $"{name}@example.org");
+            Say($"{name} made a key in {UsersFolder}/{name}/ (mode 0600) and a request; the CA signed [bold]{Markup.Escape(user.Subject)}[/], "
+                + $"public key SHA-256 {user.KeyFingerprint[..23]}…");
+        }
 
-        Step(2, "Server", "Kestrel host on a free loopback port, users in SQLite, one transcript file per session");
+        Say("each user made their own key: the CA saw only the requests' public keys, never a private key");
+
+        Step(2, "Server", "Kestrel host on a free loopback port, users in SQLite, one transcript file per session; per-user identity: "
+            + "a certificate is admitted only for the account whose e-mail address it names");
         var options = new ServerOptions
         {
             Listen = "127.0.0.1:0",
             Pki = pki,
             Db = "sqlite:" + Path.Combine(root, "users.db"),
             Transcripts = Path.Combine(root, "server-transcripts"),
+            Identity = "per-user",
         };
         var server = await SecureChatServer.CreateAsync(options, l => l.SetMinimumLevel(LogLevel.Warning), cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (server.ConfigureAwait(false))
         {
             await server.StartAsync(cancellationToken).ConfigureAwait(false);
-            Say($"listening on {server.EndPoint}");
+            Say($"listening on {server.EndPoint}, identity mode {options.Identity}");
 
             // With a capture, the clients connect through a relay that changes nothing and records every frame.
             var tap = capture is null ? null : new FrameProxy(server.EndPoint, capture: capture);
@@ -85,9 +102,9 @@ internal static class DemoRun
             try
             {
                 Step(3, "Mutual authentication + confidentiality of credentials",
-                    "each client checks the server certificate, both sign their DH shares over the handshake hash, and register under k_auth (AES-128-GCM)");
-                var alice = await ConnectAsync(port, pki, root, "alice", cancellationToken).ConfigureAwait(false);
-                var bob = await ConnectAsync(port, pki, root, "bob", cancellationToken).ConfigureAwait(false);
+                    "each client checks the server certificate and the server each user's own, both sign their DH shares over the handshake hash, and register under k_auth (AES-128-GCM)");
+                var alice = await ConnectAsync(port, pki, root, "alice", users["alice"], cancellationToken).ConfigureAwait(false);
+                var bob = await ConnectAsync(port, pki, root, "bob", users["bob"], cancellationToken).ConfigureAwait(false);
 
                 // The server adds bob to its room just after his handshake ends; its roster notice says he is in.
                 await NoticeAsync(bob, "roster", cancellationToken).ConfigureAwait(false);
@@ -96,13 +113,15 @@ internal static class DemoRun
                 Say($"the database keeps only a salted Argon2id hash: [dim]{Markup.Escape(stored!.PasswordHash[..Math.Min(40, stored.PasswordHash.Length)])}…[/]");
 
                 Step(4, "Confidentiality, integrity, replay protection",
-                    "each message is AES-128-GCM under k_chat, RSA-PSS signed over session, direction, seqno, ts, ciphertext and a commitment");
-                await alice.SendAsync("Hi Bob, the meeting is at 10.", cancellationToken).ConfigureAwait(false);
+                    "each message is AES-128-GCM under k_chat, RSA-PSS signed over session, direction, seqno, ts, ciphertext and a commitment; "
+                    + "the copy the server relays carries the author's own signed message");
+                await alice.SendAsync(AliceSays, cancellationToken).ConfigureAwait(false);
                 var atBob = await NextChatAsync(bob, cancellationToken).ConfigureAwait(false);
-                Say($"bob received from {atBob.From}: \"{Markup.Escape(atBob.Text)}\" (signature, seqno {atBob.Seqno}, freshness and commitment checked)");
+                Say($"bob received from {atBob.From}: \"{Markup.Escape(atBob.Text)}\" (signature, seqno {atBob.Seqno}, freshness and commitment checked; "
+                    + $"{Markup.Escape(ProofOf(atBob))})");
                 await bob.SendAsync("Thanks Alice, see you there.", cancellationToken).ConfigureAwait(false);
                 var atAlice = await NextChatAsync(alice, cancellationToken).ConfigureAwait(false);
-                Say($"alice received from {atAlice.From}: \"{Markup.Escape(atAlice.Text)}\"");
+                Say($"alice received from {atAlice.From}: \"{Markup.Escape(atAlice.Text)}\" ({Markup.Escape(ProofOf(atAlice))})");
 
                 Step(5, "Non-repudiation", "both sides end with signed receipts over the canonical transcript hash");
                 foreach (var (name, client) in new[] { ("alice", alice), ("bob", bob) })
@@ -130,13 +149,15 @@ internal static class DemoRun
             await server.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Step(6, "Offline audit", "an auditor with only ca.crt checks every transcript: certificates, DH signatures, message signatures, seqnos, commitments, receipts");
+        Step(6, "Offline audit", "an auditor with only ca.crt checks every transcript: certificates, DH signatures, message signatures, seqnos, "
+            + "commitments, receipts, and the author's own evidence in every relayed copy");
         var files = Directory.GetFiles(root, "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var table = new Table().AddColumns("transcript", "verdict", "messages", "receipts");
         var allAccepted = true;
+        var reports = new Dictionary<string, AuditReport>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var report = Audit(file, ca);
+            var report = reports[file] = Audit(file, ca);
             allAccepted &= report.Accepted && report.Complete;
             table.AddRow(Markup.Escape(Path.GetRelativePath(root, file)), report.Accepted ? "[green]accepted[/]" : "[red]rejected[/]",
                 report.MessagesVerified.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -144,6 +165,9 @@ internal static class DemoRun
         }
 
         AnsiConsole.Write(table);
+        var bobsFolder = Path.Combine(root, "client-transcripts", "bob") + Path.DirectorySeparatorChar;
+        var bobsFile = files.FirstOrDefault(f => f.StartsWith(bobsFolder, StringComparison.Ordinal));
+        var authorProven = bobsFile is not null && ShowAuthorProof(reports[bobsFile], "alice");
 
         Step(7, "Tamper evidence", "one changed character in a stored ciphertext and the auditor names the line");
         var tampered = Tamper(files.First(f => f.Contains("client-transcripts", StringComparison.Ordinal)));
@@ -152,22 +176,39 @@ internal static class DemoRun
             ? "[red]the tampered transcript was accepted — this is a bug[/]"
             : $"[green]rejected[/]: line {verdict.FirstFailure!.LineNumber}, {Markup.Escape(verdict.FirstFailure.Reason)}");
 
-        var success = allAccepted && files.Count == 4 && !verdict.Accepted;
+        var success = allAccepted && files.Count == 4 && authorProven && !verdict.Accepted;
         AnsiConsole.Write(new Rule(success ? "[green]demo complete: every property held[/]" : "[red]demo failed[/]"));
         return success ? 0 : CliRunner.Failure;
     }
 
-    /// <summary>Writes a fresh CA, server.local and client.local certificates and keys; returns the folder.</summary>
-    public static string MakePkiFiles(string directory)
+    /// <summary>Says what bob's transcript proves about the message <paramref name="author"/> sent him; true only when
+    /// the author's own key proves it (proof <c>author</c>), not only the server's word.</summary>
+    private static bool ShowAuthorProof(AuditReport report, string author)
     {
-        MakePki(directory);
-        return directory;
+        var copy = report.Messages.FirstOrDefault(m => m.From == author && m.Proof is not null);
+        if (copy is not { Proof: "author", Author: not null, AuthorTs: { } ts })
+        {
+            Say($"[red]bob's transcript does not prove {author}'s message by {author}'s own key (proof: {Markup.Escape(copy?.Proof ?? "none")})[/]");
+            return false;
+        }
+
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(ts).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Say(Markup.Escape($"bob's transcript proves: {copy.Author} said \"{copy.Text}\" to {copy.To} at {at} — signed by {author}'s own key "
+            + $"({copy.AuthorSubject}, proof: {copy.Proof})"));
+        return true;
     }
+
+    private static string ProofOf(ChatMessageReceived message) => message.Proof switch
+    {
+        ProofLevel.Author => $"the copy carries {message.AuthorEmail}'s own signature",
+        ProofLevel.Server => "the copy carries a signature of the shared key: only the server attests the author",
+        _ => "no author signature",
+    };
 
     /// <summary>Removes what an earlier demo left in the folder (only the demo's own names), so the audit sees this run alone.</summary>
     private static void RemovePreviousDemo(string root)
     {
-        foreach (var folder in new[] { "pki", "server-transcripts", "client-transcripts" })
+        foreach (var folder in new[] { "pki", UsersFolder, "server-transcripts", "client-transcripts" })
         {
             if (Directory.Exists(Path.Combine(root, folder)))
             {
@@ -181,40 +222,18 @@ internal static class DemoRun
         }
     }
 
-    private static (X509Certificate2 Ca, X509Certificate2 Client) MakePki(string directory)
+    private static async Task<ChatClient> ConnectAsync(int port, string pki, string root, string name, Enrolment user, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
-        var now = DateTimeOffset.UtcNow;
-        using var ca = CertificateAuthority.CreateRoot("SecureChat Demo Root CA", KeyKind.Rsa3072, now.AddMinutes(-5), now.AddDays(30));
-        using var server = CertificateAuthority.Issue(ca, CertificateRole.Server, "server.local", KeyKind.Rsa2048, now.AddMinutes(-5), now.AddDays(7));
-        var client = CertificateAuthority.Issue(ca, CertificateRole.Client, "client.local", KeyKind.Rsa2048, now.AddMinutes(-5), now.AddDays(7));
-        PemFiles.SaveCertificate(Path.Combine(directory, "ca.crt"), ca);
-        SaveKey(Path.Combine(directory, "ca.key"), ca);
-        PemFiles.SaveCertificate(Path.Combine(directory, "server.crt"), server);
-        SaveKey(Path.Combine(directory, "server.key"), server);
-        PemFiles.SaveCertificate(Path.Combine(directory, "client.crt"), client);
-        SaveKey(Path.Combine(directory, "client.key"), client);
-        return (PemFiles.LoadCertificate(Path.Combine(directory, "ca.crt")), client);
-    }
-
-    private static void SaveKey(string path, X509Certificate2 certificate)
-    {
-        using var key = (System.Security.Cryptography.AsymmetricAlgorithm?)certificate.GetRSAPrivateKey() ?? certificate.GetECDsaPrivateKey()!;
-        PemFiles.SavePrivateKey(path, key);
-    }
-
-    private static async Task<ChatClient> ConnectAsync(int port, string pki, string root, string name, CancellationToken cancellationToken)
-    {
-        var options = ClientSetup.Load(pki, null, null, null, "server.local", Path.Combine(root, "client-transcripts", name));
+        var options = ClientSetup.Load(pki, user.CertificatePath, user.KeyPath, null, "server.local", Path.Combine(root, "client-transcripts", name));
         var client = await ChatClient.ConnectAsync("127.0.0.1", port, options, cancellationToken).ConfigureAwait(false);
         var password = Convert.ToBase64String(IEntropySource.System.GetBytes(12));
-        var response = await client.RegisterAsync($"{name}@example.org", name, password, cancellationToken).ConfigureAwait(false);
+        var response = await client.RegisterAsync(user.Email, name, password, cancellationToken).ConfigureAwait(false);
         if (!response.Ok)
         {
             throw new InvalidOperationException($"registration of {name} failed: {response.Message}");
         }
 
-        Say($"{name} registered and logged in; session {client.SessionId}");
+        Say($"{name} connected with {Markup.Escape(user.Subject)}, registered and logged in; session {client.SessionId}");
         return client;
     }
 

@@ -38,7 +38,7 @@ internal sealed partial class AttackLab(IPEndPoint server, string pki, string wo
                 return await new AttackLab(endPoint, pkiDirectory ?? "./pki", work, capture).RunScenarioAsync(scenario, cancellationToken).ConfigureAwait(false);
             }
 
-            var pki = DemoRun.MakePkiFiles(Path.Combine(work, "pki"));
+            var pki = DemoPki.MakePkiFiles(Path.Combine(work, "pki"));
             var options = new ServerOptions
             {
                 Listen = "127.0.0.1:0",

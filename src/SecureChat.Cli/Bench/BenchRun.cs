@@ -16,7 +16,7 @@ internal static class BenchRun
         var work = Directory.CreateTempSubdirectory("securechat-bench-").FullName;
         try
         {
-            var pki = settings.Target is null ? DemoRun.MakePkiFiles(Path.Combine(work, "pki")) : settings.Pki;
+            var pki = settings.Target is null ? DemoPki.MakePkiFiles(Path.Combine(work, "pki")) : settings.Pki;
             var results = new Dictionary<string, object?>
             {
                 ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },

@@ -70,6 +70,11 @@ internal sealed class RecordedConversation : IDisposable
     public List<byte[]> Send(bool fromClient, string text) =>
         Produce(fromClient, (fromClient ? (ProtocolEndpoint)Client : Server).SendText(text));
 
+    /// <summary>One side sends any content (the server a relayed copy with an origin, say); the frames are returned
+    /// undelivered (in flight).</summary>
+    public List<byte[]> Send(bool fromClient, OutgoingChat content) =>
+        Produce(fromClient, (fromClient ? (ProtocolEndpoint)Client : Server).Send(content));
+
     /// <summary>One side ends the session; the frames (its receipt) are returned undelivered.</summary>
     public List<byte[]> End(bool fromClient) => Produce(fromClient, (fromClient ? (ProtocolEndpoint)Client : Server).EndSession());
 
