@@ -20,6 +20,8 @@ internal static class DemoRun
     private const string UsersFolder = "users";
 
     private const string AliceSays = "Hi Bob, the meeting is at 10.";
+    private const string AliceSaysInOps = "The deploy of 2.1 starts at 10:30.";
+    private const string Ops = "#ops";
 
     /// <summary>Runs the demo in <paramref name="keepDirectory"/> (or a temporary folder); with <paramref name="pcap"/>,
     /// every frame of both users' sessions is also written there as pcapng. A folder that already holds a CA is
@@ -122,6 +124,7 @@ internal static class DemoRun
                 await bob.SendAsync("Thanks Alice, see you there.", cancellationToken).ConfigureAwait(false);
                 var atAlice = await NextChatAsync(alice, cancellationToken).ConfigureAwait(false);
                 Say($"alice received from {atAlice.From}: \"{Markup.Escape(atAlice.Text)}\" ({Markup.Escape(ProofOf(atAlice))})");
+                await RoomAndDirectMessageAsync(alice, bob, cancellationToken).ConfigureAwait(false);
 
                 Step(5, "Non-repudiation", "both sides end with signed receipts over the canonical transcript hash");
                 foreach (var (name, client) in new[] { ("alice", alice), ("bob", bob) })
@@ -181,20 +184,44 @@ internal static class DemoRun
         return success ? 0 : CliRunner.Failure;
     }
 
-    /// <summary>Says what bob's transcript proves about the message <paramref name="author"/> sent him; true only when
-    /// the author's own key proves it (proof <c>author</c>), not only the server's word.</summary>
+    /// <summary>Alice and bob join <c>#ops</c>, alice writes there, and bob writes to alice alone (protocol §9.8).</summary>
+    private static async Task RoomAndDirectMessageAsync(ChatClient alice, ChatClient bob, CancellationToken cancellationToken)
+    {
+        await alice.JoinAsync(Ops, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await NoticeAsync(alice, "joined", cancellationToken).ConfigureAwait(false);
+        await bob.JoinAsync(Ops, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await NoticeAsync(bob, "joined", cancellationToken).ConfigureAwait(false);
+
+        // alice hears bob join before anything else, so no notice is left on its way when she ends.
+        await NoticeAsync(alice, "join", cancellationToken).ConfigureAwait(false);
+        Say($"alice and bob joined the room {Ops} (created on first join, kept in the database)");
+        await alice.SendAsync(AliceSaysInOps, Ops, cancellationToken).ConfigureAwait(false);
+        var inOps = await NextChatAsync(bob, cancellationToken).ConfigureAwait(false);
+        Say($"in {inOps.To}, bob received from {inOps.From}: \"{Markup.Escape(inOps.Text)}\" ({Markup.Escape(ProofOf(inOps))})");
+        await bob.SendAsync("Alice, can you review my change before the deploy?", "@alice", cancellationToken).ConfigureAwait(false);
+        var direct = await NextChatAsync(alice, cancellationToken).ConfigureAwait(false);
+        Say($"a direct message: alice alone received from {direct.From}: \"{Markup.Escape(direct.Text)}\" ({Markup.Escape(ProofOf(direct))})");
+    }
+
+    /// <summary>Says what bob's transcript proves about the messages <paramref name="author"/> sent him (in #lobby and
+    /// in #ops); true only when the author's own key proves each (proof <c>author</c>), not only the server's word.</summary>
     private static bool ShowAuthorProof(AuditReport report, string author)
     {
-        var copy = report.Messages.FirstOrDefault(m => m.From == author && m.Proof is not null);
-        if (copy is not { Proof: "author", Author: not null, AuthorTs: { } ts })
+        var copies = report.Messages.Where(m => m.From == author && m.Proof is not null).ToList();
+        if (copies.Count < 2 || copies.Any(c => c is not { Proof: "author", Author: not null, AuthorTs: not null }))
         {
-            Say($"[red]bob's transcript does not prove {author}'s message by {author}'s own key (proof: {Markup.Escape(copy?.Proof ?? "none")})[/]");
+            Say($"[red]bob's transcript does not prove {author}'s messages by {author}'s own key "
+                + $"(proofs: {Markup.Escape(string.Join(", ", copies.Select(c => c.Proof)))})[/]");
             return false;
         }
 
-        var at = DateTimeOffset.FromUnixTimeMilliseconds(ts).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        Say(Markup.Escape($"bob's transcript proves: {copy.Author} said \"{copy.Text}\" to {copy.To} at {at} — signed by {author}'s own key "
-            + $"({copy.AuthorSubject}, proof: {copy.Proof})"));
+        foreach (var copy in copies)
+        {
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(copy.AuthorTs!.Value).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            Say(Markup.Escape($"bob's transcript proves: {copy.Author} said \"{copy.Text}\" to {copy.To} at {at} — signed by {author}'s own key "
+                + $"({copy.AuthorSubject}, proof: {copy.Proof})"));
+        }
+
         return true;
     }
 

@@ -86,11 +86,20 @@ public sealed partial class DemoTests
 
         // The auditor's report of bob's file: the relayed copy of alice's message is proven by alice's certificate.
         var bobs = reports[Array.FindIndex(clientFiles, f => f.Contains($"{Path.DirectorySeparatorChar}bob{Path.DirectorySeparatorChar}", StringComparison.Ordinal))];
-        var relayed = Assert.Single(bobs["messages"]!.AsArray().OfType<JsonObject>(), m => (string?)m["from"] == "alice");
+        var fromAlice = bobs["messages"]!.AsArray().OfType<JsonObject>().Where(m => (string?)m["from"] == "alice").ToList();
+        Assert.Equal(2, fromAlice.Count);
+        var relayed = fromAlice[0];
         Assert.Equal(("author", "alice@example.org", "CN=alice@example.org", "#lobby", "Hi Bob, the meeting is at 10."),
             ((string?)relayed["proof"], (string?)relayed["author"], (string?)relayed["author_subject"], (string?)relayed["to"], (string?)relayed["text"]));
         var at = DateTimeOffset.FromUnixTimeMilliseconds((long)relayed["author_ts"]!).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains($"to #lobby at {at} — signed by alice's own key", WhiteSpace().Replace(result.StandardOutput, " "), StringComparison.Ordinal);
+
+        // The room message, and bob's direct message in alice's file: each proven by its author's own key.
+        Assert.Equal(("author", "#ops", "The deploy of 2.1 starts at 10:30."), ((string?)fromAlice[1]["proof"], (string?)fromAlice[1]["to"], (string?)fromAlice[1]["text"]));
+        var alices = reports[Array.FindIndex(clientFiles, f => f.Contains($"{Path.DirectorySeparatorChar}alice{Path.DirectorySeparatorChar}", StringComparison.Ordinal))];
+        var direct = Assert.Single(alices["messages"]!.AsArray().OfType<JsonObject>(), m => (string?)m["to"] == "@alice");
+        Assert.Equal(("bob", "author", "bob@example.org"), ((string?)direct["from"], (string?)direct["proof"], (string?)direct["author"]));
+        Assert.Contains("a direct message: alice alone received from bob", WhiteSpace().Replace(result.StandardOutput, " "), StringComparison.Ordinal);
     }
 
     [Fact]

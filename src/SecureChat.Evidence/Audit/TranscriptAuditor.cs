@@ -76,7 +76,8 @@ public static class TranscriptAuditor
 
     private static bool AuditLines(IReadOnlyList<ReadOnlyMemory<byte>> lines, X509Certificate2 root, AuditOptions options, AuditRun run)
     {
-        using var session = HeaderAuditor.Audit(Parse(lines, 0, options, run), root, options, run);
+        var header = Parse(lines, 0, options, run);
+        using var session = HeaderAuditor.Audit(header, root, options, run);
         if (session is null)
         {
             return false;
@@ -99,7 +100,8 @@ public static class TranscriptAuditor
             }
         }
 
-        var records = new List<TranscriptRecord?>(lines.Count) { null };
+        // Index 0 is the header: the body's judges skip it, the origin checks read the recipient's username from it.
+        var records = new List<TranscriptRecord?>(lines.Count) { header };
         for (var i = 1; i < lines.Count; i++)
         {
             records.Add(parsed[i]);

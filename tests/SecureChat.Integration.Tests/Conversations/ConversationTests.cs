@@ -63,6 +63,13 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.Equal("lobby marker", (await carol.NextChatAsync("the lobby marker")).Text);
         Assert.Equal("lobby marker", (await bob.NextChatAsync("the lobby marker")).Text);
         await EndAllAsync(alice, bob, carol);
+
+        // Offline, carol's transcript alone proves that alice wrote to her, by alice's own key.
+        using var stream = File.OpenRead(carol.TranscriptPath!);
+        var report = TranscriptAuditor.Audit(stream, TestPki.Root);
+        Assert.True(report.Accepted, report.FirstFailure?.Reason);
+        var direct = Assert.Single(report.Messages, m => m.Text == "carol, a word");
+        Assert.Equal(("author", People.EmailOf(0), "@" + people.Carol), (direct.Proof, direct.Author, direct.To));
     }
 
     private static async Task HistoryAsync(string backend)
