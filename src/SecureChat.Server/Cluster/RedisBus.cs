@@ -27,6 +27,7 @@ public sealed class RedisBus : IMessageBus
     private readonly string _endpoint;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _presenceChanged = new(0, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<BusEnvelope> _unsent = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _heartbeat = Task.CompletedTask;
     private Func<IReadOnlyCollection<string>> _localUsers = () => [];
@@ -123,11 +124,32 @@ public sealed class RedisBus : IMessageBus
         ArgumentNullException.ThrowIfNull(envelope);
         try
         {
+            await FlushUnsentAsync().ConfigureAwait(false);
             await _redis.GetSubscriber().PublishAsync(MessagesChannel, envelope.ToJson()).ConfigureAwait(false);
         }
         catch (RedisException e)
         {
+            // Kept, in order, and published once Redis is back: the other nodes' sessions get it live then, not only
+            // at their users' next login (the record has it either way).
+            if (_unsent.Count < MaxUnsent)
+            {
+                _unsent.Enqueue(envelope);
+            }
+
             throw new MessageBusUnavailableException($"Redis {_endpoint}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>How many announcements a node keeps while Redis is down; beyond it the record alone catches up.</summary>
+    public const int MaxUnsent = 10_000;
+
+    /// <summary>Publishes what could not be published while Redis was down, oldest first; stops at the first failure.</summary>
+    private async Task FlushUnsentAsync()
+    {
+        while (_unsent.TryPeek(out var envelope))
+        {
+            await _redis.GetSubscriber().PublishAsync(MessagesChannel, envelope.ToJson()).ConfigureAwait(false);
+            _unsent.TryDequeue(out _);
         }
     }
 
@@ -199,6 +221,14 @@ public sealed class RedisBus : IMessageBus
         {
             await TrySubscribeAsync().ConfigureAwait(false);
             await WritePresenceAsync().ConfigureAwait(false);
+            try
+            {
+                await FlushUnsentAsync().ConfigureAwait(false);
+            }
+            catch (RedisException)
+            {
+                // Still down: the next beat tries again.
+            }
             try
             {
                 await _presenceChanged.WaitAsync(Heartbeat, _stopping.Token).ConfigureAwait(false);
