@@ -166,7 +166,8 @@ public sealed class SecureChatServer : IAsyncDisposable
         configureLogging?.Invoke(builder.Logging);
         var credentials = new CredentialService(store, options.Argon2, timeProvider: clock);
         builder.Services.AddSingleton<IMessageBus>(sp => string.IsNullOrWhiteSpace(options.Redis) ? new LocalBus()
-            : RedisBus.ConnectAsync(options.Redis, options.Node, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisBus>()).GetAwaiter().GetResult());
+            : RedisBus.ConnectAsync(options.Redis, options.Node, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisBus>(),
+                TimeSpan.FromSeconds(options.PresenceTtlSeconds)).GetAwaiter().GetResult());
         builder.Services.AddSingleton(sp => new ServerRuntime(options, pki, credentials, sp.GetRequiredService<ILoggerFactory>(), clock,
             store, conversations, sp.GetRequiredService<IMessageBus>()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ReceiptWaitSeconds + 10));

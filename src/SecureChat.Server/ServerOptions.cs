@@ -90,6 +90,10 @@ public sealed class ServerOptions
     /// <summary>This node's name, unique among the nodes sharing the Redis (required with <see cref="Redis"/>).</summary>
     public string Node { get; set; } = "";
 
+    /// <summary>Seconds a node's presence (its online users) outlives its last heartbeat in Redis; the node rewrites it
+    /// every third of this. A node that dies without removing its entry drops out of everyone's presence within it.</summary>
+    public double PresenceTtlSeconds { get; set; } = 15;
+
     /// <summary>Argon2id memory in KiB.</summary>
     public int Argon2MemoryKiB { get; set; } = Argon2Parameters.Default.MemoryKiB;
 
@@ -125,6 +129,7 @@ public sealed class ServerOptions
         Positive(problems, nameof(MaxClockSkewSeconds), MaxClockSkewSeconds);
         Positive(problems, nameof(ReceiptWaitSeconds), ReceiptWaitSeconds);
         Positive(problems, nameof(MessageRetentionDays), MessageRetentionDays);
+        Positive(problems, nameof(PresenceTtlSeconds), PresenceTtlSeconds);
         if (MessageRetentionDays > 36_500)
         {
             problems.Add($"{nameof(MessageRetentionDays)} must be at most 36500 (100 years), not {MessageRetentionDays}.");

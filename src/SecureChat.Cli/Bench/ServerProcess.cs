@@ -17,8 +17,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Starts this same executable as a server on a free port and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(string directory, string pki, bool cheapArgon2, CancellationToken cancellationToken)
+    /// <summary>Starts this same executable as a server on a free port and waits until it listens: on SQLite in
+    /// <paramref name="directory"/>, or on <paramref name="db"/> when given, with <paramref name="extraArgs"/> added.</summary>
+    public static async Task<ServerProcess> StartAsync(string directory, string pki, bool cheapArgon2, CancellationToken cancellationToken,
+        string? db = null, IEnumerable<string>? extraArgs = null)
     {
         var (fileName, prefix) = Self();
         var info = new ProcessStartInfo(fileName)
@@ -27,8 +29,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = directory,
         };
-        foreach (var arg in prefix.Concat(["server", "--listen", "127.0.0.1:0", "--pki", pki, "--db", "sqlite:" + Path.Combine(directory, "users.db"),
-                     "--transcripts", Path.Combine(directory, "transcripts"), "--log-level", "Warning"]))
+        foreach (var arg in prefix.Concat(["server", "--listen", "127.0.0.1:0", "--pki", pki, "--db", db ?? "sqlite:" + Path.Combine(directory, "users.db"),
+                     "--transcripts", Path.Combine(directory, "transcripts"), "--log-level", "Warning", .. extraArgs ?? []]))
         {
             info.ArgumentList.Add(arg);
         }

@@ -18,11 +18,15 @@ internal static class BenchCommand
         var members = new Option<int>("--overload-members") { Description = "Members of the saturated room in the overload phase.", DefaultValueFactory = _ => 32 };
         var each = new Option<int>("--overload-messages") { Description = "Messages each member sends in the overload phase (default: messages / 200, at least 5).", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var nodes = new Option<int>("--nodes") { Description = "Instead of the phases: N server nodes on --db with a private redis-server, and a lobby relay of --messages messages from 12 members spread over them." };
+        var db = new Option<string?>("--db") { Description = "With --nodes: mysql:CONNECTION-STRING (default: SECURECHAT_TEST_MYSQL)." };
         var command = new Command("bench", "Load generator: session setups/s, messages/s, relay throughput, idle sessions and server memory, beside the crypto floor measured in the same run.")
         {
-            target, pki, setups, concurrency, messages, idle, members, each, json,
+            target, pki, setups, concurrency, messages, idle, members, each, json, nodes, db,
         };
-        command.SetAction(CliRunner.Guard((parse, cancellationToken) => BenchRun.RunAsync(new BenchRun.Settings(
+        command.SetAction(CliRunner.Guard((parse, cancellationToken) => parse.GetValue(nodes) > 0
+            ? ClusterBench.RunAsync(parse.GetValue(nodes), parse.GetValue(messages), parse.GetValue(db), parse.GetValue(json), cancellationToken)
+            : BenchRun.RunAsync(new BenchRun.Settings(
             parse.GetValue(target), parse.GetValue(pki)!, parse.GetValue(setups), parse.GetValue(concurrency),
             parse.GetValue(messages), parse.GetValue(idle), parse.GetValue(json), parse.GetValue(members), parse.GetValue(each)), cancellationToken)));
         return command;

@@ -3,8 +3,9 @@ using StackExchange.Redis;
 namespace SecureChat.Server.Cluster;
 
 /// <summary>The bus of several nodes over Redis: pub/sub channel <c>securechat:messages</c> for relayed messages, and one
-/// set per node, <c>securechat:presence:NODE</c>, rewritten every <see cref="Heartbeat"/> with a time to live of
-/// <see cref="PresenceTtl"/>, so that the users of a node that died drop out of everyone's presence.</summary>
+/// set per node, <c>securechat:presence:NODE</c>, rewritten every <see cref="Heartbeat"/> (a third of
+/// <see cref="PresenceTtl"/>) with a time to live of <see cref="PresenceTtl"/>, so that the users of a node that died
+/// drop out of everyone's presence.</summary>
 /// <remarks>Redis is never waited for: a command to a Redis that is down fails at once (the node goes on serving its own
 /// sessions), and the connection is re-established in the background; when it is, the hub is told to catch up from the
 /// record.</remarks>
@@ -16,11 +17,8 @@ public sealed class RedisBus : IMessageBus
     /// <summary>The set of every node that ever announced presence.</summary>
     public const string NodesKey = "securechat:nodes";
 
-    /// <summary>How often a node rewrites its presence.</summary>
-    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long a node's presence outlives its last heartbeat.</summary>
-    public static readonly TimeSpan PresenceTtl = TimeSpan.FromSeconds(15);
+    /// <summary>How long a node's presence outlives its last heartbeat unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultPresenceTtl = TimeSpan.FromSeconds(15);
 
     private static readonly RedisChannel MessagesChannel = RedisChannel.Literal(Channel);
     private readonly ConnectionMultiplexer _redis;
@@ -35,25 +33,39 @@ public sealed class RedisBus : IMessageBus
     private bool _subscribed;
     private int _disposed;
 
-    private RedisBus(ConnectionMultiplexer redis, string endpoint, string node, ILogger log)
+    private RedisBus(ConnectionMultiplexer redis, string endpoint, string node, ILogger log, TimeSpan presenceTtl)
     {
         _redis = redis;
         _endpoint = endpoint;
         Node = node;
         _log = log;
+        PresenceTtl = presenceTtl;
         _redis.ConnectionFailed += (_, e) => Log.BusDown(_log, _endpoint, e.Exception?.Message ?? e.FailureType.ToString());
     }
 
     /// <inheritdoc/>
     public string Node { get; }
 
+    /// <summary>How long this node's presence outlives its last heartbeat.</summary>
+    public TimeSpan PresenceTtl { get; }
+
+    /// <summary>How often this node rewrites its presence: a third of <see cref="PresenceTtl"/>.</summary>
+    public TimeSpan Heartbeat => PresenceTtl / 3;
+
     /// <summary>The key of one node's presence set.</summary>
     public static string PresenceKey(string node) => "securechat:presence:" + node;
 
     /// <summary>Connects to Redis at <paramref name="endpoint"/> (<c>HOST:PORT</c>); a Redis that is down at start-up
-    /// does not stop the node: it is reached when it comes up.</summary>
-    public static async Task<RedisBus> ConnectAsync(string endpoint, string node, ILogger log)
+    /// does not stop the node: it is reached when it comes up. <paramref name="presenceTtl"/> defaults to
+    /// <see cref="DefaultPresenceTtl"/>.</summary>
+    public static async Task<RedisBus> ConnectAsync(string endpoint, string node, ILogger log, TimeSpan? presenceTtl = null)
     {
+        var ttl = presenceTtl ?? DefaultPresenceTtl;
+        if (ttl <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(presenceTtl), ttl, "the presence TTL must be positive");
+        }
+
         var options = ConfigurationOptions.Parse(endpoint);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 2000;
@@ -65,7 +77,7 @@ public sealed class RedisBus : IMessageBus
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName = "securechat-" + node;
         var redis = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-        return new RedisBus(redis, endpoint, node, log);
+        return new RedisBus(redis, endpoint, node, log, ttl);
     }
 
     /// <inheritdoc/>

@@ -8,12 +8,14 @@ namespace SecureChat.Integration.Tests.Cluster;
 internal sealed class Cluster : IAsyncDisposable
 {
     private readonly RunningServer?[] _nodes;
+    private readonly TcpProxy[] _links;
 
-    private Cluster(RedisProcess redis, People people, RunningServer?[] nodes)
+    private Cluster(RedisProcess redis, People people, RunningServer?[] nodes, TcpProxy[] links)
     {
         Redis = redis;
         People = people;
         _nodes = nodes;
+        _links = links;
     }
 
     public RedisProcess Redis { get; }
@@ -22,25 +24,34 @@ internal sealed class Cluster : IAsyncDisposable
 
     public RunningServer this[int index] => _nodes[index] ?? throw new InvalidOperationException($"node {index} was killed");
 
-    public static async Task<Cluster> StartAsync()
+    /// <summary>Starts the cluster; each node reaches Redis through a proxy of its own (see <see cref="CutOffFromRedis"/>),
+    /// and keeps its presence for <paramref name="presenceTtlSeconds"/> after its last heartbeat.</summary>
+    public static async Task<Cluster> StartAsync(double presenceTtlSeconds = 15)
     {
         var redis = await RedisProcess.StartAsync();
         var people = People.On("mysql");
         var nodes = new RunningServer?[3];
+        var links = new TcpProxy[nodes.Length];
         for (var i = 0; i < nodes.Length; i++)
         {
             var name = "node" + (char)('a' + i);
+            var link = links[i] = new TcpProxy("127.0.0.1", redis.Port);
             nodes[i] = await RunningServer.StartAsync(o =>
             {
                 o.Identity = "per-user";
                 o.Db = people.Db;
-                o.Redis = redis.EndPoint;
+                o.Redis = $"127.0.0.1:{link.Port}";
                 o.Node = name + Guid.NewGuid().ToString("N")[..4];
+                o.PresenceTtlSeconds = presenceTtlSeconds;
             });
         }
 
-        return new Cluster(redis, people, nodes);
+        return new Cluster(redis, people, nodes, links);
     }
+
+    /// <summary>Cuts node <paramref name="index"/> off from Redis: to the other nodes it is as good as dead (no heartbeat,
+    /// and it cannot remove its own presence), while its sessions stay open.</summary>
+    public void CutOffFromRedis(int index) => _links[index].Cut();
 
     /// <summary>Connects person <paramref name="person"/> to node <paramref name="node"/>, registering it the first time.</summary>
     public async Task<ChatClient> ConnectAsync(int person, int node)
@@ -82,6 +93,11 @@ internal sealed class Cluster : IAsyncDisposable
         }
         finally
         {
+            foreach (var link in _links)
+            {
+                await link.DisposeAsync();
+            }
+
             await Redis.DisposeAsync();
         }
     }
