@@ -26,7 +26,8 @@ public sealed class OriginTamperingTests
         ["origin.ct edited"] = new((o, _) => CopyOf(o with { Ct = FlipBase64(o.Ct!) }), Signature),
         ["origin.commit edited"] = new((o, _) => CopyOf(o with { Commit = FlipBase64(o.Commit!) }), Signature),
         ["origin.sig edited"] = new((o, _) => CopyOf(o with { Sig = FlipBase64(o.Sig!) }), Signature),
-        ["origin.plaintext edited"] = new((o, _) => CopyOf(o with { Plaintext = FlipBase64(o.Plaintext!) }),
+        // The copy keeps the author's text: the edited bytes need not decode at all.
+        ["origin.plaintext edited"] = new((o, _) => CopyOf(o with { Plaintext = FlipBase64(o.Plaintext!) }, text: Text),
             "the author's plaintext does not open the author's commitment"),
         ["origin.cert: bob's certificate for alice's message"] = new((o, _) =>
             CopyOf(o with { Cert = Convert.ToBase64String(AuthorMessages.OtherUser.RawData) }), Signature),
