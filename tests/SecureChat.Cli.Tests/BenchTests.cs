@@ -6,12 +6,14 @@ namespace SecureChat.Cli.Tests;
 /// depend on the machine and are not judged; that every phase ran and reported is.</summary>
 public sealed class BenchTests
 {
-    [Fact]
-    public async Task A_small_run_reports_every_phase_as_json()
+    [Theory]
+    [InlineData("rsa2048")]
+    [InlineData("p256")]
+    public async Task A_small_run_reports_every_phase_as_json(string key)
     {
         using var sandbox = new CliSandbox();
 
-        var result = await sandbox.RunAsync(["bench", "--setups", "5", "--messages", "20", "--idle", "5", "--json"],
+        var result = await sandbox.RunAsync(["bench", "--key", key, "--setups", "5", "--messages", "20", "--idle", "5", "--json"],
             new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(240) });
 
         CliAssert.Succeeded(result);
@@ -22,6 +24,8 @@ public sealed class BenchTests
             Assert.True(report[phase] is JsonObject, $"no '{phase}' in {report}");
         }
 
+        Assert.Equal(key, (string?)report["floor"]!["key"]);
+        Assert.True((double)report["floor"]!["sign_per_second"]! > 0, report.ToJsonString());
         Assert.True((double)report["floor"]!["rsa_sign_per_second"]! > 0, report.ToJsonString());
         Assert.True((double)report["setup_cheap_argon2"]!["per_second"]! > 0, report.ToJsonString());
         Assert.True((double)report["setup_production_argon2"]!["per_second"]! > 0, report.ToJsonString());
