@@ -9,7 +9,8 @@ namespace SecureChat.Cli.Bench;
 internal static class BenchRun
 {
     public sealed record Settings(string? Target, string Pki, int Setups, int Concurrency, int Messages, int Idle, bool Json,
-        int OverloadMembers = 32, int OverloadMessages = 0, string Key = "rsa2048", int RoomMembers = 50, int RoomMessages = 0);
+        int OverloadMembers = 32, int OverloadMessages = 0, string Key = "rsa2048", int RoomMembers = 50, int RoomMessages = 0,
+        double RoomRate = 0);
 
     public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
@@ -82,7 +83,7 @@ internal static class BenchRun
                             login_latency_ms = overload.LoginLatency,
                         };
 
-                        results["room_fanout"] = await RoomFanOutAsync(settings, load, pki, floor, cancellationToken).ConfigureAwait(false);
+                        results["room_fanout"] = await RoomFanOutAsync(settings, load, server, pki, floor, cancellationToken).ConfigureAwait(false);
 
                         var before = server.ResidentBytes();
                         var (_, _, held) = await Progress(settings, $"{settings.Idle} idle sessions held", settings.Idle,
@@ -110,15 +111,17 @@ internal static class BenchRun
 
     /// <summary>One author to the other members of a named room: every copy is stored with a pending row per reader,
     /// then sealed and signed by the server in each reader's session.</summary>
-    private static async Task<object> RoomFanOutAsync(Settings settings, LoadGenerator load, string pki, CryptoFloor floor, CancellationToken cancellationToken)
+    private static async Task<object> RoomFanOutAsync(Settings settings, LoadGenerator load, ServerHandle server, string pki, CryptoFloor floor,
+        CancellationToken cancellationToken)
     {
         // A room of this run alone: against a --target server, an earlier run's room would have members (offline
         // now) for whom every message would also be kept.
         var room = $"#bench-{Environment.ProcessId}";
         var members = Math.Max(2, settings.RoomMembers);
         var messages = settings.RoomMessages > 0 ? settings.RoomMessages : Math.Max(20, settings.Messages / 10);
-        var result = await Progress(settings, $"room fan-out: 1 author to the {members - 1} other members of {room}", messages * (members - 1),
-            report => load.RoomFanOutAsync(room, members, messages, report, cancellationToken)).ConfigureAwait(false);
+        var pace = settings.RoomRate > 0 ? $"{settings.RoomRate:0.#} messages/s" : "as fast as the server takes them";
+        var result = await Progress(settings, $"room fan-out: 1 author to the {members - 1} other members of {room}, {pace}", messages * (members - 1),
+            report => load.RoomFanOutAsync(room, members, messages, settings.RoomRate, server.CpuTime, report, cancellationToken)).ConfigureAwait(false);
 
         // The server's key: the bench's own PKI gives it the clients' kind; against a --target, server.crt tells,
         // if the folder has it.
@@ -136,6 +139,7 @@ internal static class BenchRun
         {
             members = result.Members,
             messages = result.Messages,
+            pace_per_second = settings.RoomRate,
             sent_per_second = result.SentPerSecond,
             delivered = result.Delivered,
             delivered_per_second = result.DeliveredPerSecond,
@@ -146,6 +150,11 @@ internal static class BenchRun
             ratio_to_sign_floor = result.DeliveredPerSecond / signFloor,
             delivery_floor_per_second = deliveryFloor,
             ratio_to_delivery_floor = result.DeliveredPerSecond / deliveryFloor,
+
+            // What a delivered copy costs in CPU, whatever share of the machine the run got: the server's, and the
+            // load generator's (the author and the readers, on the same machine here).
+            server_cpu_ms_per_delivery = result.ServerCpu is { } cpu && result.Delivered > 0 ? cpu.TotalMilliseconds / result.Delivered : (double?)null,
+            client_cpu_ms_per_delivery = result.Delivered > 0 ? result.OwnCpu.TotalMilliseconds / result.Delivered : 0,
         };
     }
 
@@ -232,6 +241,8 @@ internal static class BenchRun
     private sealed class ServerHandle(ServerProcess? process) : IAsyncDisposable
     {
         public long ResidentBytes() => process?.ResidentBytes() ?? 0;
+
+        public TimeSpan? CpuTime() => process?.CpuTime();
 
         public ValueTask DisposeAsync() => process?.DisposeAsync() ?? ValueTask.CompletedTask;
     }

@@ -13,15 +13,21 @@ namespace SecureChat.Cli.Bench;
 /// <param name="DeliveredPerSecond">Copies received per second, from the first send to the last delivery.</param>
 /// <param name="Refused">Messages the server refused to the author instead of relaying them.</param>
 /// <param name="Latency">From the author's send to each delivery.</param>
-internal sealed record RoomFanOutResult(int Members, int Messages, double SentPerSecond, long Delivered, double DeliveredPerSecond, int Refused, Latency Latency);
+/// <param name="ServerCpu">CPU time the server used from the first send to the end of the phase (null: not known).</param>
+/// <param name="OwnCpu">CPU time this process (the author and the readers) used over the same span.</param>
+internal sealed record RoomFanOutResult(int Members, int Messages, double SentPerSecond, long Delivered, double DeliveredPerSecond, int Refused,
+    Latency Latency, TimeSpan? ServerCpu, TimeSpan OwnCpu);
 
 /// <summary>The room fan-out phase: one author, a named room of many members, every copy stored and signed per reader.</summary>
 internal sealed partial class LoadGenerator
 {
     /// <summary>Registers <paramref name="members"/> users, has each join <paramref name="room"/> (waiting for its
-    /// <c>joined</c> notice), then the first sends <paramref name="messages"/> messages to the room as fast as the
-    /// server takes them while every other member counts what it receives.</summary>
-    public async Task<RoomFanOutResult> RoomFanOutAsync(string room, int members, int messages, Action<int> progress, CancellationToken cancellationToken)
+    /// <c>joined</c> notice), then the first sends <paramref name="messages"/> messages to the room, at
+    /// <paramref name="rate"/> messages per second or (0) as fast as the server takes them, while every other member
+    /// counts what it receives.</summary>
+    /// <param name="serverCpu">Reads the server's CPU time so far (null: not known, for example a remote server).</param>
+    public async Task<RoomFanOutResult> RoomFanOutAsync(string room, int members, int messages, double rate, Func<TimeSpan?> serverCpu,
+        Action<int> progress, CancellationToken cancellationToken)
     {
         var clients = new List<ChatClient>();
         for (var i = 0; i < members; i++)
@@ -45,9 +51,19 @@ internal sealed partial class LoadGenerator
                 progress((int)Interlocked.Increment(ref delivered));
             }, done.Token)).ToList();
             receiving.Add(CountRefusalsAsync(author, () => Interlocked.Increment(ref refused), done.Token));
+            using var self = Process.GetCurrentProcess();
+            var serverCpuBefore = serverCpu();
+            var ownCpuBefore = self.TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             for (var m = 0; m < messages && !author.Completion.IsCompleted; m++)
             {
+                // A steady pace keeps the queues short, so that latency is that of one message, not of a backlog.
+                var early = rate > 0 ? TimeSpan.FromSeconds(m / rate) - Stopwatch.GetElapsedTime(started) : TimeSpan.Zero;
+                if (early > TimeSpan.Zero)
+                {
+                    await Task.Delay(early, cancellationToken).ConfigureAwait(false);
+                }
+
                 await author.SendAsync(Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture), room, cancellationToken).ConfigureAwait(false);
             }
 
@@ -58,11 +74,14 @@ internal sealed partial class LoadGenerator
             var expected = (long)messages * readers.Count;
             await SettleAsync(() => Interlocked.Read(ref delivered) + ((long)Volatile.Read(ref refused) * readers.Count), expected,
                 TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            var serverCpuAfter = serverCpu();
+            self.Refresh();
+            var ownCpuAfter = self.TotalProcessorTime;
             await done.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(receiving).ConfigureAwait(false);
             var seconds = (Volatile.Read(ref lastDelivery) - started) / (double)Stopwatch.Frequency;
             return new RoomFanOutResult(members, messages, messages / sentSeconds, delivered, seconds > 0 ? delivered / seconds : 0, refused,
-                Latency.Of(latencies));
+                Latency.Of(latencies), serverCpuAfter - serverCpuBefore, ownCpuAfter - ownCpuBefore);
         }
         finally
         {
