@@ -39,6 +39,7 @@ public sealed class BenchTests
         Assert.Equal(10, (int)room["messages"]!);
         Assert.Equal(30, (long)room["delivered"]!);
         Assert.Equal(0, (int)room["refused"]!);
+        Assert.Equal(0, (int)room["dropped_sessions"]!);
         Assert.Equal(key, (string?)room["server_key"]);
         Assert.True((double)room["delivered_per_second"]! > 0, report.ToJsonString());
         Assert.True((double)room["latency_ms"]!["p99"]! >= (double)room["latency_ms"]!["median"]!, report.ToJsonString());

@@ -144,6 +144,7 @@ internal static class BenchRun
             delivered = result.Delivered,
             delivered_per_second = result.DeliveredPerSecond,
             refused = result.Refused,
+            dropped_sessions = result.DroppedSessions,
             latency_ms = result.Latency,
             server_key = serverKey,
             sign_floor_per_second = signFloor,

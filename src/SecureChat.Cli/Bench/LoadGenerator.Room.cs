@@ -15,8 +15,10 @@ namespace SecureChat.Cli.Bench;
 /// <param name="Latency">From the author's send to each delivery.</param>
 /// <param name="ServerCpu">CPU time the server used from the first send to the end of the phase (null: not known).</param>
 /// <param name="OwnCpu">CPU time this process (the author and the readers) used over the same span.</param>
+/// <param name="DroppedSessions">Sessions of the room that the server ended before the phase ended them (a reader it
+/// judged not to be reading); their missing copies are not delivered.</param>
 internal sealed record RoomFanOutResult(int Members, int Messages, double SentPerSecond, long Delivered, double DeliveredPerSecond, int Refused,
-    Latency Latency, TimeSpan? ServerCpu, TimeSpan OwnCpu);
+    Latency Latency, TimeSpan? ServerCpu, TimeSpan OwnCpu, int DroppedSessions);
 
 /// <summary>The room fan-out phase: one author, a named room of many members, every copy stored and signed per reader.</summary>
 internal sealed partial class LoadGenerator
@@ -81,7 +83,7 @@ internal sealed partial class LoadGenerator
             await Task.WhenAll(receiving).ConfigureAwait(false);
             var seconds = (Volatile.Read(ref lastDelivery) - started) / (double)Stopwatch.Frequency;
             return new RoomFanOutResult(members, messages, messages / sentSeconds, delivered, seconds > 0 ? delivered / seconds : 0, refused,
-                Latency.Of(latencies), serverCpuAfter - serverCpuBefore, ownCpuAfter - ownCpuBefore);
+                Latency.Of(latencies), serverCpuAfter - serverCpuBefore, ownCpuAfter - ownCpuBefore, clients.Count(c => c.Completion.IsCompleted));
         }
         finally
         {
@@ -93,8 +95,8 @@ internal sealed partial class LoadGenerator
         }
     }
 
-    /// <summary>Every client joins the room and waits for its <c>joined</c> notice; then the first probes the room
-    /// until every other member has seen the probe, so that the join notices to earlier members (queued before the
+    /// <summary>Every client joins the room and waits for its <c>joined</c> notice; then the first sends one probe to the
+    /// room and waits until every other member has seen it, so that the join notices to earlier members (queued before the
     /// probe in each outbox) are no longer in flight when the measured messages start.</summary>
     private static async Task JoinAllAsync(List<ChatClient> clients, string room, CancellationToken cancellationToken)
     {
@@ -113,9 +115,8 @@ internal sealed partial class LoadGenerator
                             return;
                         case ChatMessageReceived { Kind: "system", Event: "refused" } refusal:
                             throw new InvalidOperationException($"joining {room} was refused: {refusal.Text} ({refusal.Code})");
-                        case ChatEnded ended:
-                            throw new InvalidOperationException($"a session ended while joining {room}: {ended.Error?.Message ?? "ended by the server"}");
-                        default:
+                        case var e:
+                            ThrowIfEnded(e, $"while it joined {room}");
                             break;
                     }
                 }
@@ -124,8 +125,10 @@ internal sealed partial class LoadGenerator
             await clients[0].SendAsync(Probe, room, timeout.Token).ConfigureAwait(false);
             await Task.WhenAll(clients.Skip(1).Select(async c =>
             {
-                while (await c.Events.ReadAsync(timeout.Token).ConfigureAwait(false) is not ChatMessageReceived { Kind: "chat", Text: Probe } probe || probe.To != room)
+                while (await c.Events.ReadAsync(timeout.Token).ConfigureAwait(false) is var e
+                       && (e is not ChatMessageReceived { Kind: "chat", Text: Probe } probe || probe.To != room))
                 {
+                    ThrowIfEnded(e, $"before the first message to {room}");
                 }
             })).ConfigureAwait(false);
         }
