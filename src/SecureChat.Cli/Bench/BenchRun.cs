@@ -9,14 +9,15 @@ namespace SecureChat.Cli.Bench;
 internal static class BenchRun
 {
     public sealed record Settings(string? Target, string Pki, int Setups, int Concurrency, int Messages, int Idle, bool Json,
-        int OverloadMembers = 32, int OverloadMessages = 0);
+        int OverloadMembers = 32, int OverloadMessages = 0, string Key = "rsa2048", int RoomMembers = 50, int RoomMessages = 0,
+        double RoomRate = 0);
 
     public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("securechat-bench-").FullName;
         try
         {
-            var pki = settings.Target is null ? DemoPki.MakePkiFiles(Path.Combine(work, "pki")) : settings.Pki;
+            var pki = settings.Target is null ? BenchPki.Make(Path.Combine(work, "pki"), settings.Key) : settings.Pki;
             var results = new Dictionary<string, object?>
             {
                 ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
@@ -82,6 +83,8 @@ internal static class BenchRun
                             login_latency_ms = overload.LoginLatency,
                         };
 
+                        results["room_fanout"] = await RoomFanOutAsync(settings, load, server, pki, floor, cancellationToken).ConfigureAwait(false);
+
                         var before = server.ResidentBytes();
                         var (_, _, held) = await Progress(settings, $"{settings.Idle} idle sessions held", settings.Idle,
                             report => load.SetupSessionsAsync(settings.Idle, settings.Concurrency, keep: true, login: false, report, cancellationToken)).ConfigureAwait(false);
@@ -104,6 +107,56 @@ internal static class BenchRun
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>One author to the other members of a named room: every copy is stored with a pending row per reader,
+    /// then sealed and signed by the server in each reader's session.</summary>
+    private static async Task<object> RoomFanOutAsync(Settings settings, LoadGenerator load, ServerHandle server, string pki, CryptoFloor floor,
+        CancellationToken cancellationToken)
+    {
+        // A room of this run alone: against a --target server, an earlier run's room would have members (offline
+        // now) for whom every message would also be kept.
+        var room = $"#bench-{Environment.ProcessId}";
+        var members = Math.Max(2, settings.RoomMembers);
+        var messages = settings.RoomMessages > 0 ? settings.RoomMessages : Math.Max(20, settings.Messages / 10);
+        var pace = settings.RoomRate > 0 ? $"{settings.RoomRate:0.#} messages/s" : "as fast as the server takes them";
+        var result = await Progress(settings, $"room fan-out: 1 author to the {members - 1} other members of {room}, {pace}", messages * (members - 1),
+            report => load.RoomFanOutAsync(room, members, messages, settings.RoomRate, server.CpuTime, report, cancellationToken)).ConfigureAwait(false);
+
+        // The server's key: the bench's own PKI gives it the clients' kind; against a --target, server.crt tells,
+        // if the folder has it.
+        var serverCertificate = Path.Combine(pki, "server.crt");
+        var serverKey = File.Exists(serverCertificate) ? BenchPki.KeyName(PemFiles.LoadCertificate(serverCertificate)) : floor.Key;
+        var (sign, verify) = serverKey == floor.Key ? (floor.SignPerSecond, floor.VerifyPerSecond) : CryptoFloor.SignAndVerify(serverKey, TimeSpan.FromSeconds(1));
+        var cores = Environment.ProcessorCount;
+        var signFloor = sign * cores;
+
+        // All the public-key work per delivered copy on these cores: the server's signature and the reader's
+        // verification, plus the author's signature and the server's verification shared by the copies of a message.
+        var deliveryMilliseconds = ((1000 / sign) + (1000 / verify)) * (1 + (1.0 / (members - 1)));
+        var deliveryFloor = cores * 1000 / deliveryMilliseconds;
+        return new
+        {
+            members = result.Members,
+            messages = result.Messages,
+            pace_per_second = settings.RoomRate,
+            sent_per_second = result.SentPerSecond,
+            delivered = result.Delivered,
+            delivered_per_second = result.DeliveredPerSecond,
+            refused = result.Refused,
+            dropped_sessions = result.DroppedSessions,
+            latency_ms = result.Latency,
+            server_key = serverKey,
+            sign_floor_per_second = signFloor,
+            ratio_to_sign_floor = result.DeliveredPerSecond / signFloor,
+            delivery_floor_per_second = deliveryFloor,
+            ratio_to_delivery_floor = result.DeliveredPerSecond / deliveryFloor,
+
+            // What a delivered copy costs in CPU, whatever share of the machine the run got: the server's, and the
+            // load generator's (the author and the readers, on the same machine here).
+            server_cpu_ms_per_delivery = result.ServerCpu is { } cpu && result.Delivered > 0 ? cpu.TotalMilliseconds / result.Delivered : (double?)null,
+            client_cpu_ms_per_delivery = result.Delivered > 0 ? result.OwnCpu.TotalMilliseconds / result.Delivered : 0,
+        };
     }
 
     private static async Task<(string Host, int Port, ServerHandle Server)> ServerAsync(Settings settings, string work, string pki, bool cheap, string label, CancellationToken cancellationToken)
@@ -164,7 +217,7 @@ internal static class BenchRun
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[dim]setups: all public-key work of both sides on this machine; ratio = measured / (cores x 1000 / floor_setup_ms). one_sender ratio = sent/s / RSA-sign/s.[/]");
+        AnsiConsole.MarkupLine("[dim]setups: all public-key work of both sides on this machine; ratio = measured / (cores x 1000 / floor_setup_ms). one_sender ratio = delivered/s / RSA-sign/s. room_fanout: sign floor = cores x server-key signatures/s (one per copy).[/]");
     }
 
     private static void Flatten(Table table, string name, JsonElement value)
@@ -189,6 +242,8 @@ internal static class BenchRun
     private sealed class ServerHandle(ServerProcess? process) : IAsyncDisposable
     {
         public long ResidentBytes() => process?.ResidentBytes() ?? 0;
+
+        public TimeSpan? CpuTime() => process?.CpuTime();
 
         public ValueTask DisposeAsync() => process?.DisposeAsync() ?? ValueTask.CompletedTask;
     }

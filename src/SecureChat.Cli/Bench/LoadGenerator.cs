@@ -158,8 +158,18 @@ internal sealed partial class LoadGenerator(string host, int port, Func<string, 
 
     private static async Task WaitForProbeAsync(ChatClient client, CancellationToken cancellationToken)
     {
-        while (await client.Events.ReadAsync(cancellationToken).ConfigureAwait(false) is not ChatMessageReceived { Kind: "chat", Text: Probe })
+        while (await client.Events.ReadAsync(cancellationToken).ConfigureAwait(false) is var e and not ChatMessageReceived { Kind: "chat", Text: Probe })
         {
+            ThrowIfEnded(e, "before the phase began");
+        }
+    }
+
+    /// <summary>A session the server ended stops the phase with why, rather than with the closed event channel.</summary>
+    private static void ThrowIfEnded(ChatEvent e, string when)
+    {
+        if (e is ChatEnded ended)
+        {
+            throw new InvalidOperationException($"the server ended a benchmark session {when}: {ended.Error?.Message ?? "it sent its receipt"}");
         }
     }
 
@@ -173,7 +183,9 @@ internal sealed partial class LoadGenerator(string host, int port, Func<string, 
             while (received < expected)
             {
                 // Probes still in flight from AwaitRoomAsync carry no timestamp and do not count.
-                if (await client.Events.ReadAsync(timeout.Token).ConfigureAwait(false) is ChatMessageReceived { Kind: "chat" } message
+                var e = await client.Events.ReadAsync(timeout.Token).ConfigureAwait(false);
+                ThrowIfEnded(e, $"after it had received {received} of {expected} messages");
+                if (e is ChatMessageReceived { Kind: "chat" } message
                     && long.TryParse(message.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var sent))
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);

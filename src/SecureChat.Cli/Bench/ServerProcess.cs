@@ -73,6 +73,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>CPU time the server process has used so far, all threads, user and kernel.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
