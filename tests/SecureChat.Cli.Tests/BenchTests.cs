@@ -45,7 +45,8 @@ public sealed class BenchTests
         Assert.True((double)room["latency_ms"]!["p99"]! >= (double)room["latency_ms"]!["median"]!, report.ToJsonString());
         Assert.True((double)room["sign_floor_per_second"]! > 0, report.ToJsonString());
         Assert.True((double)room["ratio_to_sign_floor"]! > 0, report.ToJsonString());
-        Assert.True((double)room["server_cpu_ms_per_delivery"]! > 0, report.ToJsonString());
+        // The server's CPU time is read in clock ticks (10 ms): thirty P-256 copies may cost less than one.
+        Assert.True((double)room["server_cpu_ms_per_delivery"]! >= 0, report.ToJsonString());
         Assert.True((double)room["client_cpu_ms_per_delivery"]! > 0, report.ToJsonString());
 
         Assert.Equal(5, (int)report["idle_sessions"]!["held"]!);
