@@ -18,6 +18,9 @@ public sealed class ReconnectTerminalTests(InitializedPki pki) : IClassFixture<I
         using var alice = TmuxTerminal.Start(Folder(sandbox, "alice"), ["client", "--plain", "--connect", first.Address, "--pki", pki.Directory]);
         await RegisterAsync(alice, "alice");
 
+        // The session's first request (its rooms) is answered before the server stops: a request still in flight when
+        // the server sends its receipt would honestly leave the transcript incomplete.
+        await alice.WaitForAsync("your rooms: #lobby", Bounded);
         var stopped = await first.StopAsync();
         Assert.True(stopped.ExitCode == 0, stopped.ToString());
         await alice.WaitForAsync("session ended by the server (receipts exchanged); reconnecting in 1 s (attempt 1)...", Bounded);
