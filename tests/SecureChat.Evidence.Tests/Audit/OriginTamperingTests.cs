@@ -125,8 +125,9 @@ public sealed class OriginTamperingTests
     private static TranscriptFile RecipientFile(RecordedConversation conversation) =>
         new(conversation.ClientLog.Lines.Append(conversation.ServerLog.Lines[^1]));
 
-    private static OutgoingChat CopyOf(MessageOrigin origin, string? text = null) =>
-        AuthorMessages.Relayed("alice", text ?? AuthorMessages.TextOf(origin), origin.Ts!.Value, origin);
+    /// <summary>The copy a server relays for <paramref name="origin"/>; every author message here says <see cref="Text"/>.</summary>
+    private static OutgoingChat CopyOf(MessageOrigin origin, string text = Text) =>
+        AuthorMessages.Relayed("alice", text, origin.Ts!.Value, origin);
 
     private static string FlipHex(string hex) => (hex[0] == '0' ? '1' : '0') + hex[1..];
 
