@@ -33,7 +33,7 @@ public sealed partial class ChatClient : IConnectionHandler, IAsyncDisposable
         _transport = transport;
         _socket = socket;
         _options = options;
-        _protocol = new ClientProtocol(options.Identity, options.ServerValidator, options.Settings);
+        _protocol = new ClientProtocol(options.Identity, options.CachingServerValidator, options.Settings);
         _connection = new ProtocolConnection(transport, _protocol);
         _startedMs = options.Settings.NowMs;
     }

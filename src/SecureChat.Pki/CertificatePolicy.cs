@@ -19,4 +19,9 @@ public sealed class CertificatePolicy
 
     /// <summary>Revoked serial numbers as uppercase hex without separators; leading zeros are not significant.</summary>
     public IReadOnlySet<string> RevokedSerials { get; init; } = EmptySet;
+
+    /// <summary>Where parsed certificates and their imported keys are shared between sessions, or
+    /// <see langword="null"/> to parse every certificate afresh. It holds no verdict: every check above still runs at
+    /// every use.</summary>
+    public CertificateCache? Cache { get; init; }
 }

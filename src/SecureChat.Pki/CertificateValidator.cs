@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using static SecureChat.Pki.CertificateChainVerdict;
 
 namespace SecureChat.Pki;
 
@@ -51,21 +52,63 @@ public sealed class CertificateValidator
         _revoked = policy.RevokedSerials.Select(RevocationList.NormalizeSerial).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>The cache of parsed certificates this validator's users share (<see cref="CertificatePolicy.Cache"/>),
+    /// or <see langword="null"/>.</summary>
+    public CertificateCache? Cache => _policy.Cache;
+
     /// <summary>Checks a peer certificate at time <paramref name="now"/>.</summary>
     public CertificateCheck Validate(X509Certificate2 certificate, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        var facts = CertificateFacts.TryRead(certificate, out var problem);
-        if (facts is null)
+        using var parsed = ParsedCertificate.Borrow(certificate);
+        return Validate(parsed, now);
+    }
+
+    /// <summary>Checks a parsed (possibly cached) peer certificate at time <paramref name="now"/>: builds its chain
+    /// afresh, then judges it; the same verdict as <see cref="Validate(X509Certificate2, DateTimeOffset)"/>.</summary>
+    public CertificateCheck Validate(ParsedCertificate certificate, DateTimeOffset now) =>
+        Judge(certificate, CheckChain(certificate, now), now);
+
+    /// <summary>The time-independent half of <see cref="Validate(ParsedCertificate, DateTimeOffset)"/>: builds the chain
+    /// to the Root CA. The verdict does not depend on <paramref name="now"/> (X509Chain's time flags are ignored; the
+    /// issuers' dates are kept for <see cref="Judge"/>), so it may be reused to judge the same certificate at other
+    /// times with this validator.</summary>
+    public CertificateChainVerdict CheckChain(ParsedCertificate certificate, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (certificate.Facts is null)
         {
-            return Fail(CertificateFailure.Malformed, problem);
+            return new CertificateChainVerdict(_rootDer, certificate.DerSha256Hex, Fail(CertificateFailure.Malformed, certificate.FactsProblem), []);
+        }
+
+        var failure = BuildChain(certificate.Certificate, now, out var issuerPeriods);
+        return new CertificateChainVerdict(_rootDer, certificate.DerSha256Hex, failure, issuerPeriods);
+    }
+
+    /// <summary>The time-dependent half: every check of protocol §6 in the usual order, with the chain's outcome taken
+    /// from <paramref name="chain"/>. Revocation, the validity periods (leaf and issuers), role and name are judged at
+    /// every call.</summary>
+    /// <exception cref="ArgumentException">The verdict is for another certificate or another Root CA.</exception>
+    public CertificateCheck Judge(ParsedCertificate certificate, CertificateChainVerdict chain, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(chain);
+        if (!string.Equals(chain.CertificateSha256Hex, certificate.DerSha256Hex, StringComparison.Ordinal)
+            || !chain.RootDer.AsSpan().SequenceEqual(_rootDer))
+        {
+            throw new ArgumentException("The chain verdict is for another certificate or another Root CA.", nameof(chain));
+        }
+
+        if (certificate.Facts is not { } facts)
+        {
+            return Fail(CertificateFailure.Malformed, certificate.FactsProblem);
         }
 
         // An expired CA is reported after the leaf's own dates: "certificate expired" is the more direct reason.
-        return CheckChain(certificate, now, out var issuerTimeProblem)
+        return chain.Failure
             ?? CheckRevoked(facts)
             ?? CheckValidityPeriod(facts, now)
-            ?? issuerTimeProblem
+            ?? IssuerTimeProblem(chain.IssuerPeriods, now)
             ?? CheckNotCa(facts)
             ?? CheckKey(facts)
             ?? CheckUsage(facts)
@@ -76,7 +119,17 @@ public sealed class CertificateValidator
     /// <summary>A validator with the same Root CA and revocations for another role and name (for example the client
     /// role without a name, to check the certificate of a message's author).</summary>
     public CertificateValidator ForPeer(ExpectedPeer peer, string? expectedName) =>
-        new(new CertificatePolicy { Root = _root, Peer = peer, ExpectedName = expectedName, RevokedSerials = _revoked });
+        new(new CertificatePolicy { Root = _root, Peer = peer, ExpectedName = expectedName, RevokedSerials = _revoked, Cache = _policy.Cache });
+
+    /// <summary>This validator with <paramref name="cache"/> for its users to share parsed certificates through.</summary>
+    public CertificateValidator WithCache(CertificateCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        return new(new CertificatePolicy
+        {
+            Root = _root, Peer = _policy.Peer, ExpectedName = _policy.ExpectedName, RevokedSerials = _revoked, Cache = cache,
+        });
+    }
 
     /// <summary>The first rfc822Name subjectAltName of the certificate (a per-user certificate names its owner's e-mail
     /// address there), or <see langword="null"/> when it has none or does not decode.</summary>
@@ -103,9 +156,9 @@ public sealed class CertificateValidator
             && facts.CommonNames.Concat(facts.EmailAddresses).Any(n => string.Equals(n, email, StringComparison.OrdinalIgnoreCase));
     }
 
-    private CertificateCheck? CheckChain(X509Certificate2 certificate, DateTimeOffset now, out CertificateCheck? issuerTimeProblem)
+    private CertificateCheck? BuildChain(X509Certificate2 certificate, DateTimeOffset now, out IReadOnlyList<ValidityPeriod> issuerPeriods)
     {
-        issuerTimeProblem = null;
+        issuerPeriods = [];
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -119,7 +172,7 @@ public sealed class CertificateValidator
         try
         {
             chain.Build(certificate);
-            return JudgeChain(chain, now, ref issuerTimeProblem);
+            return JudgeChain(chain, out issuerPeriods);
         }
         catch (CryptographicException)
         {
@@ -134,8 +187,9 @@ public sealed class CertificateValidator
         }
     }
 
-    private CertificateCheck? JudgeChain(X509Chain chain, DateTimeOffset now, ref CertificateCheck? issuerTimeProblem)
+    private CertificateCheck? JudgeChain(X509Chain chain, out IReadOnlyList<ValidityPeriod> issuerPeriods)
     {
+        issuerPeriods = [];
         var elements = chain.ChainElements;
         var untrusted = Fail(CertificateFailure.UntrustedIssuer, "certificate is not issued by the configured Root CA");
 
@@ -146,6 +200,7 @@ public sealed class CertificateValidator
             return untrusted;
         }
 
+        var periods = new List<ValidityPeriod>(elements.Count - 1);
         for (var i = 0; i < elements.Count; i++)
         {
             var flags = elements[i].ChainElementStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
@@ -166,26 +221,35 @@ public sealed class CertificateValidator
 
             if (i > 0)
             {
-                issuerTimeProblem ??= IssuerTimeProblem(elements[i].Certificate, now);
+                var issuer = elements[i].Certificate;
+                periods.Add(new ValidityPeriod(issuer.NotBefore.ToUniversalTime(), issuer.NotAfter.ToUniversalTime()));
             }
         }
 
+        issuerPeriods = periods;
         return elements.Count == 1
             ? Fail(CertificateFailure.CaAsLeaf, "certificate is the Root CA itself, not a peer certificate")
             : null;
     }
 
-    private static CertificateCheck? IssuerTimeProblem(X509Certificate2 issuer, DateTimeOffset now)
+    /// <summary>The first issuer, nearest the leaf first, that is not valid at <paramref name="now"/>.</summary>
+    private static CertificateCheck? IssuerTimeProblem(IReadOnlyList<ValidityPeriod> issuers, DateTimeOffset now)
     {
         var utc = now.UtcDateTime;
-        if (utc > issuer.NotAfter.ToUniversalTime())
+        foreach (var issuer in issuers)
         {
-            return Fail(CertificateFailure.Expired, $"issuing CA certificate expired on {Format(issuer.NotAfter)}");
+            if (utc > issuer.NotAfterUtc)
+            {
+                return Fail(CertificateFailure.Expired, $"issuing CA certificate expired on {Format(issuer.NotAfterUtc)}");
+            }
+
+            if (utc < issuer.NotBeforeUtc)
+            {
+                return Fail(CertificateFailure.NotYetValid, $"issuing CA certificate is not valid before {Format(issuer.NotBeforeUtc)}");
+            }
         }
 
-        return utc < issuer.NotBefore.ToUniversalTime()
-            ? Fail(CertificateFailure.NotYetValid, $"issuing CA certificate is not valid before {Format(issuer.NotBefore)}")
-            : null;
+        return null;
     }
 
     private CertificateCheck? CheckRevoked(CertificateFacts facts) =>

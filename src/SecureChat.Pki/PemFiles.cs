@@ -120,24 +120,43 @@ public static class PemFiles
     /// <returns>The certificate, or <see langword="null"/> for anything else; never throws for bad input.</returns>
     public static X509Certificate2? TryParseCertificate(string pem) => pem is null ? null : ParseCertificate(pem, out _);
 
+    /// <summary>Parses a peer's PEM certificate exactly as strictly as <see cref="TryParseCertificate"/> does, taking
+    /// the parsed certificate from <paramref name="cache"/> when the block's DER is one it keeps: equal DER hashes mean
+    /// equal bytes, and the cache admits only certificates whose DER is exactly the bytes they were loaded from, which
+    /// a strict parse of the same bytes would accept.</summary>
+    /// <returns>The certificate (shared when it came from the cache, else owned by the caller), or
+    /// <see langword="null"/> for anything <see cref="TryParseCertificate"/> refuses; never throws for bad input.</returns>
+    public static ParsedCertificate? TryParsePeerCertificate(string pem, CertificateCache? cache)
+    {
+        if (pem is null || FindSingleCertificateDer(pem, out _) is not { } der)
+        {
+            return null;
+        }
+
+        if (cache is not null && cache.TryGet(Convert.ToHexStringLower(SHA256.HashData(der)), out var cached))
+        {
+            return cached;
+        }
+
+        var parsed = ParsedCertificate.TryLoad(der);
+
+        // The loader ignores bytes after the DER structure; a well-formed block has none.
+        if (parsed is not null && parsed.Certificate.RawDataMemory.Length != der.Length)
+        {
+            parsed.Dispose();
+            return null;
+        }
+
+        return parsed;
+    }
+
     private static X509Certificate2? ParseCertificate(ReadOnlySpan<char> text, out string problem)
     {
-        var blocks = PemBlocks.Find(text);
-        if (blocks.Malformed)
+        if (FindSingleCertificateDer(text, out problem) is not { } der)
         {
-            problem = "holds a PEM block that is not well-formed";
             return null;
         }
 
-        if (blocks.Blocks.Count != 1 || blocks.Blocks[0].Label is not CertificateLabel)
-        {
-            problem = blocks.Blocks.Count == 0
-                ? "holds no PEM certificate"
-                : $"holds {blocks.Blocks.Count} PEM block(s) where exactly one CERTIFICATE block is expected";
-            return null;
-        }
-
-        var der = PemBlocks.Decode(text, blocks.Blocks[0]);
         try
         {
             var certificate = X509CertificateLoader.LoadCertificate(der);
@@ -158,6 +177,28 @@ public static class PemFiles
             problem = "holds a CERTIFICATE block that is not a valid X.509 certificate";
             return null;
         }
+    }
+
+    /// <summary>The DER of the one well-formed CERTIFICATE block in <paramref name="text"/>, or null with a reason.</summary>
+    private static byte[]? FindSingleCertificateDer(ReadOnlySpan<char> text, out string problem)
+    {
+        var blocks = PemBlocks.Find(text);
+        if (blocks.Malformed)
+        {
+            problem = "holds a PEM block that is not well-formed";
+            return null;
+        }
+
+        if (blocks.Blocks.Count != 1 || blocks.Blocks[0].Label is not CertificateLabel)
+        {
+            problem = blocks.Blocks.Count == 0
+                ? "holds no PEM certificate"
+                : $"holds {blocks.Blocks.Count} PEM block(s) where exactly one CERTIFICATE block is expected";
+            return null;
+        }
+
+        problem = string.Empty;
+        return PemBlocks.Decode(text, blocks.Blocks[0]);
     }
 
     private static AsymmetricAlgorithm ParsePrivateKey(ReadOnlySpan<char> text, string path)

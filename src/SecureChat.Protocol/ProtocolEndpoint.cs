@@ -28,8 +28,9 @@ public abstract class ProtocolEndpoint : IDisposable
     /// <summary>The handshake frames and their running hash (TH).</summary>
     public HandshakeHash Handshake { get; } = new();
 
-    /// <summary>The peer's certificate once accepted; owned by this endpoint and disposed with it.</summary>
-    public X509Certificate2? PeerCertificate { get; private set; }
+    /// <summary>The peer's certificate once accepted. With a <see cref="CertificateCache"/> it may be the instance
+    /// other sessions use: never dispose it; the endpoint releases what it owns when it is disposed.</summary>
+    public X509Certificate2? PeerCertificate => PeerParsed?.Certificate;
 
     /// <summary>The chat phase, once k_chat is established.</summary>
     public ChatSession? Chat { get; private protected set; }
@@ -45,7 +46,11 @@ public abstract class ProtocolEndpoint : IDisposable
 
     private protected CertificateValidator Validator { get; }
 
+    /// <summary>A borrowed view of the peer's key: the parsed certificate owns (or the cache shares) the key itself.</summary>
     private protected VerificationKey? PeerKey { get; private set; }
+
+    /// <summary>The peer's accepted certificate with its facts and key; shared when the validator has a cache.</summary>
+    private protected ParsedCertificate? PeerParsed { get; private set; }
 
     /// <summary>k_auth and the auth secret, from the first DH until the chat keys are derived.</summary>
     private protected AuthKeys? AuthPhaseKeys { get; set; }
@@ -173,7 +178,7 @@ public abstract class ProtocolEndpoint : IDisposable
             AuthPhaseKeys?.Dispose();
             Chat?.Dispose();
             PeerKey?.Dispose();
-            PeerCertificate?.Dispose();
+            PeerParsed?.Dispose();
             Handshake.Dispose();
         }
     }
@@ -189,19 +194,24 @@ public abstract class ProtocolEndpoint : IDisposable
         }
 
         WireBytes.FromBase64(nonce, "nonce", NonceLength);
-        var certificate = PemFiles.TryParseCertificate(certificatePem)
+        // The cache spares the parse and the key import of a certificate seen before; the chain, revocation, validity
+        // and policy are still checked here, for this session.
+        var cache = Validator.Cache;
+        var parsed = PemFiles.TryParsePeerCertificate(certificatePem, cache)
             ?? throw new ProtocolException(ProtocolErrorCode.BadCert, "peer certificate is not a single well-formed PEM certificate");
-        var check = Validator.Validate(certificate, Settings.Time.GetUtcNow());
+        var check = Validator.Validate(parsed, Settings.Time.GetUtcNow());
         if (!check.IsValid)
         {
-            certificate.Dispose();
+            parsed.Dispose();
             throw new ProtocolException(ProtocolErrorCode.BadCert, $"certificate rejected: {check.Reason}");
         }
 
-        PeerKey = VerificationKey.FromCertificate(certificate)
+        // Admitted only once accepted, so that a peer cannot fill the cache with certificates of its own making.
+        parsed = cache?.Admit(parsed) ?? parsed;
+        PeerParsed = parsed;
+        PeerKey = parsed.BorrowKey()
             ?? throw new ProtocolException(ProtocolErrorCode.BadCert, "certificate key is neither RSA nor ECDSA");
-        PeerCertificate = certificate;
-        output.With(new PeerCertificateAccepted(certificate));
+        output.With(new PeerCertificateAccepted(parsed.Certificate));
     }
 
     /// <summary>Resolves a group name against the policy or throws <c>BAD_DH</c>.</summary>
@@ -239,8 +249,9 @@ public abstract class ProtocolEndpoint : IDisposable
         var ownCert = Identity.Certificate.RawData;
         var (clientDer, serverDer) = outbound == Direction.ClientToServer ? (ownCert, peerCert) : (peerCert, ownCert);
 
-        // The chat session owns its own copy of the peer key so that disposing either never breaks the other.
-        var peerKey = VerificationKey.FromCertificate(PeerCertificate)!;
+        // The chat session gets its own borrowed view of the one imported key: disposing either view never breaks the
+        // other, and the key itself lives as long as the parsed certificate (or the cache) holds it.
+        var peerKey = PeerParsed!.BorrowKey()!;
         // A client checks the origin of every relayed copy against author certificates of the same Root CA (§9.6.3).
         var origins = outbound == Direction.ClientToServer
             ? new OriginVerifier(Validator.ForPeer(ExpectedPeer.Client, null), Settings.MaxClockSkew, Settings.MaxTextBytes, LoggedInUsername)

@@ -48,6 +48,10 @@ public sealed class ServerPki : IDisposable
             Peer = ExpectedPeer.Client,
             ExpectedName = options.IdentityMode == IdentityMode.Shared ? options.ClientName : null,
             RevokedSerials = revoked,
+
+            // One per server process: every session's hello and every relayed author certificate share the parse and
+            // key import of a certificate already accepted; each session still checks the chain and the rest.
+            Cache = new CertificateCache(),
         };
         return new ServerPki(new LocalIdentity(certificate), new CertificateValidator(policy));
     }

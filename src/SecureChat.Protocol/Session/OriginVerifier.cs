@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using SecureChat.Crypto;
 using SecureChat.Pki;
 using SecureChat.Protocol.Messages;
 
@@ -12,7 +10,11 @@ namespace SecureChat.Protocol.Session;
 /// same order; one verifier holds the replay state of one recipient session.</summary>
 public sealed class OriginVerifier
 {
+    /// <summary>How many distinct author certificates one verifier remembers before it starts afresh.</summary>
+    private const int MaxRememberedAuthors = 256;
+
     private readonly CertificateValidator _authors;
+    private readonly Dictionary<string, AuthorCertificate> _authorCertificates = new(StringComparer.Ordinal);
     private readonly TimeSpan _maxSkew;
     private readonly string? _recipient;
     private readonly int _maxTextBytes;
@@ -55,8 +57,8 @@ public sealed class OriginVerifier
         }
 
         var seqno = o.Seqno.Value;
-        using var certificate = LoadCertificate(der, ts);
-        using (var key = VerificationKey.FromCertificate(certificate) ?? throw Bad("the author certificate key is neither RSA nor ECDSA"))
+        var certificate = AcceptAuthorCertificate(der, ts);
+        using (var key = certificate.BorrowKey() ?? throw Bad("the author certificate key is neither RSA nor ECDSA"))
         {
             var envelope = new ChatMessage { Seqno = seqno, Ts = ts, Ct = o.Ct!, Commit = o.Commit!, Sig = o.Sig! };
             if (!MessageEnvelope.VerifySignature(key, sessionId, Direction.ClientToServer, envelope, out _, out _))
@@ -100,9 +102,9 @@ public sealed class OriginVerifier
             _lastSeqno[sessionHex] = seqno;
         }
 
-        var email = CertificateValidator.EmailOf(certificate);
+        var email = certificate.Email;
         return new AuthorProof(email is null ? ProofLevel.Server : ProofLevel.Author, email, certificate.Subject, authored.Text, ts, to,
-            sessionHex, seqno, Convert.ToHexStringLower(SHA256.HashData(der)))
+            sessionHex, seqno, certificate.DerSha256Hex)
         {
             Mark = relayed.Mark,
         };
@@ -119,37 +121,67 @@ public sealed class OriginVerifier
         return Conversations.IsPerson(to) && (Conversations.SameUser(Conversations.PersonOf(to), _recipient) || Conversations.SameUser(from, _recipient));
     }
 
-    private X509Certificate2 LoadCertificate(byte[] der, long ts)
+    /// <summary>Checks 2–3 on the author certificate: the size bound, then the certificate judged at the author's
+    /// <paramref name="ts"/>. A certificate seen before in this verifier is not parsed nor its chain built again (the
+    /// chain verdict does not depend on time), but revocation, the validity of the leaf and its issuers at this
+    /// <paramref name="ts"/>, the role and the key are judged for every copy.</summary>
+    private ParsedCertificate AcceptAuthorCertificate(byte[] der, long ts)
     {
         if (der.Length > AuthorOrigin.MaxCertificateBytes || ts < 0 || ts > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
             throw Bad(der.Length > AuthorOrigin.MaxCertificateBytes ? "the author certificate is too large" : "the author's ts is out of range");
         }
 
-        X509Certificate2 certificate;
-        try
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(ts);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(der));
+        if (!_authorCertificates.TryGetValue(hash, out var author))
         {
-            certificate = X509CertificateLoader.LoadCertificate(der);
-        }
-        catch (CryptographicException)
-        {
-            throw Bad("the author certificate does not decode");
+            author = FirstSight(der, hash, at);
         }
 
-        if (!certificate.RawData.AsSpan().SequenceEqual(der))
-        {
-            certificate.Dispose();
-            throw Bad("the author certificate has bytes after its DER");
-        }
-
-        var check = _authors.Validate(certificate, DateTimeOffset.FromUnixTimeMilliseconds(ts));
+        var check = _authors.Judge(author.Certificate, author.Chain, at);
         if (!check.IsValid)
         {
-            certificate.Dispose();
             throw Bad($"the author certificate was not valid at the author's ts: {check.Reason}");
         }
 
-        return certificate;
+        return author.Certificate;
+    }
+
+    /// <summary>Parses (or takes from the shared cache) an author certificate not seen before and builds its chain;
+    /// remembers it only when the chain reaches the Root CA, so that junk certificates are neither kept nor shared.</summary>
+    private AuthorCertificate FirstSight(byte[] der, string hash, DateTimeOffset at)
+    {
+        var cache = _authors.Cache;
+        if (cache is null || !cache.TryGet(hash, out var certificate))
+        {
+            certificate = ParsedCertificate.TryLoad(der) ?? throw Bad("the author certificate does not decode");
+            if (!certificate.MatchesSourceDer)
+            {
+                certificate.Dispose();
+                throw Bad("the author certificate has bytes after its DER");
+            }
+        }
+
+        var chain = _authors.CheckChain(certificate, at);
+        if (!chain.ChainsToRoot)
+        {
+            var failed = _authors.Judge(certificate, chain, at);
+            certificate.Dispose();
+            throw Bad($"the author certificate was not valid at the author's ts: {failed.Reason}");
+        }
+
+        // Forgotten certificates are not disposed: a shared one belongs to the cache, and an unshared one is left to
+        // its finalizer rather than tracking whether anything still verifies with it.
+        certificate = cache?.Admit(certificate) ?? certificate;
+        if (_authorCertificates.Count >= MaxRememberedAuthors)
+        {
+            _authorCertificates.Clear();
+        }
+
+        var author = new AuthorCertificate(certificate, chain);
+        _authorCertificates[hash] = author;
+        return author;
     }
 
     private ChatPlaintext DecodeAuthorPlaintext(byte[] plaintext)
@@ -180,6 +212,9 @@ public sealed class OriginVerifier
     }
 
     private static ProtocolException Bad(string reason) => new(ProtocolErrorCode.BadOrigin, reason);
+
+    /// <summary>An author certificate and its time-independent chain verdict under this verifier's validator.</summary>
+    private sealed record AuthorCertificate(ParsedCertificate Certificate, CertificateChainVerdict Chain);
 }
 
 /// <summary>How strongly a relayed copy proves its author.</summary>
