@@ -127,7 +127,11 @@ public sealed class CertificateValidator
         ArgumentNullException.ThrowIfNull(cache);
         return new(new CertificatePolicy
         {
-            Root = _root, Peer = _policy.Peer, ExpectedName = _policy.ExpectedName, RevokedSerials = _revoked, Cache = cache,
+            Root = _root,
+            Peer = _policy.Peer,
+            ExpectedName = _policy.ExpectedName,
+            RevokedSerials = _revoked,
+            Cache = cache,
         });
     }
 

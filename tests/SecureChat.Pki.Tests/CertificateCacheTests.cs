@@ -90,7 +90,10 @@ public sealed class CertificateCacheTests
         var cache = new CertificateCache();
         var lenient = new CertificateValidator(new CertificatePolicy
         {
-            Root = TestPki.Root, Peer = ExpectedPeer.Server, ExpectedName = TestPki.ServerName, Cache = cache,
+            Root = TestPki.Root,
+            Peer = ExpectedPeer.Server,
+            ExpectedName = TestPki.ServerName,
+            Cache = cache,
         });
         var strict = new CertificateValidator(TestPki.ServerPolicy()).WithCache(cache);
         var pem = TestPki.Revoked.ExportCertificatePem();
@@ -116,7 +119,10 @@ public sealed class CertificateCacheTests
         var ours = new CertificateValidator(TestPki.ServerPolicy()).WithCache(cache);
         var theirs = new CertificateValidator(new CertificatePolicy
         {
-            Root = TestPki.OtherRoot, Peer = ExpectedPeer.Server, ExpectedName = TestPki.ServerName, Cache = cache,
+            Root = TestPki.OtherRoot,
+            Peer = ExpectedPeer.Server,
+            ExpectedName = TestPki.ServerName,
+            Cache = cache,
         });
 
         var ourLeaf = cache.Admit(PemFiles.TryParsePeerCertificate(TestPki.Server.ExportCertificatePem(), cache)!);

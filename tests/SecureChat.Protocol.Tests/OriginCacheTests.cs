@@ -37,7 +37,9 @@ public sealed class OriginCacheTests
         var lenient = new CertificateValidator(new CertificatePolicy { Root = TestPki.Root, Peer = ExpectedPeer.Client, Cache = cache });
         var strict = new CertificateValidator(new CertificatePolicy
         {
-            Root = TestPki.Root, Peer = ExpectedPeer.Client, Cache = cache,
+            Root = TestPki.Root,
+            Peer = ExpectedPeer.Client,
+            Cache = cache,
             RevokedSerials = new HashSet<string>(StringComparer.Ordinal) { TestPki.User.SerialNumber },
         });
         var now = TestPki.Now.ToUnixTimeMilliseconds();
