@@ -12,7 +12,9 @@ namespace SecureChat.Pki;
 /// <see cref="Dispose"/> frees the certificate and key. Once shared, <see cref="Dispose"/> does nothing: other
 /// sessions may be using it, and the finalizers free it after the cache has let it go.</para>
 /// <para>All members are safe to read from many threads: the facts are computed once in the constructor, and the
-/// subject and key are computed at most once.</para>
+/// subject and key are computed at most once. Sessions may build chains for one shared certificate at the same
+/// time: each X509Chain takes its own reference to the native certificate, and OpenSSL (1.1 and later) guards the
+/// certificate's cached extension data with its own lock.</para>
 /// </remarks>
 public sealed class ParsedCertificate : IDisposable
 {
