@@ -212,9 +212,9 @@ public sealed class TranscriptWriter : ITranscriptFile
     private static bool IsLowerHex(char c) => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f';
 
     /// <summary>Creates a transcript folder, readable by its owner only, unless it exists.</summary>
-    /// <remarks>Only the folder itself gets the mode: missing parents are made with the default one.</remarks>
-    /// <remarks>The folder entries are made durable the way the file's own entry is: by the file's first fsync, which
-    /// on a journaling file system commits the metadata created before it; no folder is fsynced on its own.</remarks>
+    /// <remarks>Only the folder itself gets the mode: missing parents are made with the default one. The folder
+    /// entries are made durable the way the file's own entry is: by the file's first fsync, which on a journaling file
+    /// system commits the metadata created before it; no folder, like no file's parent, is fsynced on its own.</remarks>
     private static void CreateFolder(string folder)
     {
         if (OperatingSystem.IsWindows())
