@@ -29,14 +29,13 @@ public sealed class TranscriptWriter : ITranscriptFile
     /// <summary>Whether message plaintext is kept (always on a client, the owner's record; configurable on a server).</summary>
     public bool KeepsPlaintext { get; }
 
-    /// <summary>Creates <c>DIR/&lt;utc start&gt;-&lt;side&gt;-&lt;session id&gt;.jsonl</c> (mode 0600) and stages the header.</summary>
+    /// <summary>Creates <see cref="PathFor"/> (mode 0600, in folders of mode 0700) and stages the header.</summary>
     public static TranscriptWriter Create(string directory, TranscriptHeader header, bool keepPlaintext)
     {
-        ArgumentNullException.ThrowIfNull(header);
-        Directory.CreateDirectory(directory);
-        var started = DateTimeOffset.FromUnixTimeMilliseconds(header.StartedMs).UtcDateTime;
-        var name = string.Create(CultureInfo.InvariantCulture, $"{started:yyyyMMdd'T'HHmmss'Z'}-{header.Side}-{header.SessionId}.jsonl");
-        var path = System.IO.Path.Combine(directory, name);
+        var path = PathFor(directory, header);
+        var bucket = System.IO.Path.GetDirectoryName(path)!;
+        CreateFolder(System.IO.Path.GetDirectoryName(bucket)!);
+        CreateFolder(bucket);
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -66,6 +65,28 @@ public sealed class TranscriptWriter : ITranscriptFile
             File.Delete(path);
             throw;
         }
+    }
+
+    /// <summary>Where a session's transcript goes:
+    /// <c>DIR/&lt;yyyy-MM-dd&gt;/&lt;first two hex digits of the session id&gt;/&lt;utc start&gt;-&lt;side&gt;-&lt;session id&gt;.jsonl</c>,
+    /// the day being the session's start in UTC.</summary>
+    /// <remarks>Creating a file costs more the more entries its folder holds; one folder per day and 256 buckets
+    /// under it (session ids are random) keep every folder small at any session rate and however many days a host
+    /// keeps. The file name alone still says when, which side and which session.</remarks>
+    public static string PathFor(string directory, TranscriptHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(header);
+        if (header.SessionId is not [var first, var second, ..] || !IsLowerHex(first) || !IsLowerHex(second))
+        {
+            // The session id becomes part of a path: nothing but lower-case hex may pick a folder.
+            throw new ArgumentException($"the session id '{header.SessionId}' is not lower-case hex", nameof(header));
+        }
+
+        var started = DateTimeOffset.FromUnixTimeMilliseconds(header.StartedMs).UtcDateTime;
+        var name = string.Create(CultureInfo.InvariantCulture, $"{started:yyyyMMdd'T'HHmmss'Z'}-{header.Side}-{header.SessionId}.jsonl");
+        var day = started.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return System.IO.Path.Combine(directory, day, header.SessionId[..2], name);
     }
 
     /// <summary>Writes a line for every message and receipt a protocol step produced, in order, and flushes them
@@ -185,6 +206,24 @@ public sealed class TranscriptWriter : ITranscriptFile
                 _failed = true;
                 throw;
             }
+        }
+    }
+
+    private static bool IsLowerHex(char c) => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f';
+
+    /// <summary>Creates a transcript folder, readable by its owner only, unless it exists.</summary>
+    /// <remarks>Only the folder itself gets the mode: missing parents are made with the default one. The folder
+    /// entries are made durable the way the file's own entry is: by the file's first fsync, which on a journaling file
+    /// system commits the metadata created before it; no folder, like no file's parent, is fsynced on its own.</remarks>
+    private static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 

@@ -46,7 +46,7 @@ public sealed class ReconnectTerminalTests(InitializedPki pki) : IClassFixture<I
         Assert.Contains("[exit 0]", screen, StringComparison.Ordinal);
 
         // Two sessions, two transcripts, each complete with both receipts; the line refused while away was never sent.
-        var transcripts = Directory.GetFiles(sandbox.File("alice/data/client-transcripts"), "*.jsonl");
+        var transcripts = Directory.GetFiles(sandbox.File("alice/data/client-transcripts"), "*.jsonl", SearchOption.AllDirectories);
         Assert.Equal(2, transcripts.Length);
         var (verified, reports) = await Verifier.RunJsonAsync(pki.CaCertificate, transcripts);
         Assert.True(verified.ExitCode == 0, verified.ToString());

@@ -88,7 +88,7 @@ public sealed class ServerShutdownTests(InitializedPki pki) : IClassFixture<Init
         Assert.True(messages >= 20, $"only {messages} messages were logged");
 
         // The clients' own records of the cut sessions hold up too.
-        var clientFiles = Directory.GetFiles(sandbox.File("data/client-transcripts"), "*.jsonl");
+        var clientFiles = Directory.GetFiles(sandbox.File("data/client-transcripts"), "*.jsonl", SearchOption.AllDirectories);
         var (verified, reports) = await Verifier.RunJsonAsync(pki.CaCertificate, clientFiles);
         Assert.True(verified.ExitCode == 0, verified.ToString());
         Assert.All(reports, r => Verifier.AssertAccepted(r, complete: false));

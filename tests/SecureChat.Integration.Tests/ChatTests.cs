@@ -60,7 +60,7 @@ public sealed class ChatTests
         Assert.Equal(2, clientFile.Count(l => l.Contains("\"kind\":\"receipt\"", StringComparison.Ordinal)));
         Assert.Contains(clientFile, l => l.Contains("\"plaintext\"", StringComparison.Ordinal));
 
-        var serverFiles = Directory.GetFiles(server.ServerTranscripts, "*.jsonl");
+        var serverFiles = Directory.GetFiles(server.ServerTranscripts, "*.jsonl", SearchOption.AllDirectories);
         Assert.Equal(2, serverFiles.Length);
         foreach (var file in serverFiles)
         {
@@ -111,7 +111,7 @@ public sealed class ChatTests
         var bobEnd = await bob.Completion.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.True(aliceEnd.ReceiptsMatched, aliceEnd.Error?.ToString());
         Assert.True(bobEnd.ReceiptsMatched, bobEnd.Error?.ToString());
-        foreach (var file in Directory.GetFiles(server.ServerTranscripts, "*.jsonl"))
+        foreach (var file in Directory.GetFiles(server.ServerTranscripts, "*.jsonl", SearchOption.AllDirectories))
         {
             var lines = await File.ReadAllLinesAsync(file);
             Assert.Equal(2, lines.Count(l => l.Contains("\"kind\":\"receipt\"", StringComparison.Ordinal)));

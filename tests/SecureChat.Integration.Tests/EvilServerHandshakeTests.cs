@@ -201,7 +201,7 @@ public sealed class EvilServerHandshakeTests
         Assert.Equal(ProtocolErrorCode.SigFail, error.Code);
         await ClientUnderAttack.ExpectToldAsync(session, ProtocolErrorCode.SigFail);
         Assert.False(session.ReceivedCredentials);
-        Assert.Single(Directory.GetFiles(attack.Transcripts));
+        Assert.Single(Directory.GetFiles(attack.Transcripts, "*.jsonl", SearchOption.AllDirectories));
     }
 
     private static Deviation Replace(string from, string to) =>

@@ -129,7 +129,7 @@ public sealed class EvilServerOriginTests
         }
 
         await attack.ExpectTranscriptIntactAsync(session, delivered: 2, serverReceipt: true, clientReceipt: true);
-        await using var file = File.OpenRead(Assert.Single(Directory.GetFiles(attack.Transcripts)));
+        await using var file = File.OpenRead(Assert.Single(Directory.GetFiles(attack.Transcripts, "*.jsonl", SearchOption.AllDirectories)));
         var report = TranscriptAuditor.Audit(file, TestPki.Root);
         Assert.True(report.Accepted);
         Assert.Equal([("alice", "author", TestPki.UserEmail), ("carol", "server", null)],

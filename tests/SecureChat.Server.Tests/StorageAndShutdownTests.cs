@@ -67,7 +67,7 @@ public sealed class StorageAndShutdownTests
         }
 
         Assert.Equal(EndReason.EvidenceFailed, (await accepted.Run).Reason);
-        Assert.False(Directory.Exists(server.ServerTranscripts) && Directory.EnumerateFiles(server.ServerTranscripts).Any());
+        Assert.False(Directory.Exists(server.ServerTranscripts) && Directory.EnumerateFiles(server.ServerTranscripts, "*", SearchOption.AllDirectories).Any());
     }
 
     [Fact]

@@ -38,17 +38,20 @@ internal static class PkiInitCommand
             HelpName = "NAME",
             DefaultValueFactory = _ => DefaultCaName,
         };
+        var key = PkiCommands.KeyOption(
+            "Key type: rsa2048 gives RSA-2048 certificates under an RSA-3072 CA; rsa3072 and p256 use that type for the CA too.");
         var days = PkiCommands.DaysOption("How many days the server and client certificates are valid.");
         var force = PkiCommands.ForceOption("Replace an existing CA; every certificate it issued stops being trusted.");
 
         var command = new Command(
             "init",
-            $"Create a Root CA (RSA-3072, {CaYears} years) and a server and a client certificate (RSA-2048) signed by it. "
-            + "Keys are written as unencrypted PKCS#8 with mode 0600.");
+            $"Create a Root CA ({CaYears} years) and a server and a client certificate signed by it: by default RSA-2048 "
+            + "certificates under an RSA-3072 CA, or with --key p256 all P-256. Keys are written as unencrypted PKCS#8 with mode 0600.");
         command.Options.Add(output);
         command.Options.Add(serverName);
         command.Options.Add(clientName);
         command.Options.Add(caName);
+        command.Options.Add(key);
         command.Options.Add(days);
         command.Options.Add(force);
         command.SetAction(CliRunner.Guard((parse, _) =>
@@ -58,6 +61,7 @@ internal static class PkiInitCommand
                 parse.GetValue(caName) ?? DefaultCaName,
                 parse.GetValue(serverName) ?? string.Empty,
                 parse.GetValue(clientName) ?? string.Empty,
+                PkiCommands.KeyKinds[parse.GetValue(key) ?? PkiCommands.DefaultKey],
                 parse.GetValue(days),
                 parse.GetValue(force));
             return Task.FromResult(0);
@@ -65,7 +69,7 @@ internal static class PkiInitCommand
         return command;
     }
 
-    private static void Run(string directory, string caName, string serverName, string clientName, int days, bool force)
+    private static void Run(string directory, string caName, string serverName, string clientName, KeyKind leafKey, int days, bool force)
     {
         // Every check comes before key generation, so a mistake costs nothing and leaves no file behind.
         CheckCaName(caName);
@@ -88,9 +92,9 @@ internal static class PkiInitCommand
         PkiCommands.RefuseToOverwrite(files, force);
         PkiCommands.EnsureDirectory(directory);
 
-        using var ca = CertificateAuthority.CreateRoot(caName, KeyKind.Rsa3072, caNotBefore, caNotAfter);
-        using var server = CertificateAuthority.Issue(ca, CertificateRole.Server, serverName, KeyKind.Rsa2048, leafNotBefore, leafNotAfter);
-        using var client = CertificateAuthority.Issue(ca, CertificateRole.Client, clientName, KeyKind.Rsa2048, leafNotBefore, leafNotAfter);
+        using var ca = CertificateAuthority.CreateRoot(caName, CaKey(leafKey), caNotBefore, caNotAfter);
+        using var server = CertificateAuthority.Issue(ca, CertificateRole.Server, serverName, leafKey, leafNotBefore, leafNotAfter);
+        using var client = CertificateAuthority.Issue(ca, CertificateRole.Client, clientName, leafKey, leafNotBefore, leafNotAfter);
 
         PkiCommands.SaveWithKey(ca, files[0], files[1]);
         PkiCommands.SaveWithKey(server, files[2], files[3]);
@@ -104,6 +108,11 @@ internal static class PkiInitCommand
         Print(output, client, "client", files[4], files[5], width);
         output.WriteLine("Keep ca.key private: whoever holds it can issue certificates that servers and clients trust.");
     }
+
+    /// <summary>The CA's key for leaves of <paramref name="leafKey"/>.</summary>
+    /// <remarks>A CA outlives its leaves, so RSA-2048 leaves get an RSA-3072 CA. A P-256 PKI stays P-256 all the way
+    /// up: every certificate check a peer makes is then an ECDSA verification, which is where its speed comes from.</remarks>
+    private static KeyKind CaKey(KeyKind leafKey) => leafKey == KeyKind.Rsa2048 ? KeyKind.Rsa3072 : leafKey;
 
     private static void Print(TextWriter output, X509Certificate2 certificate, string purpose, string certificatePath, string keyPath, int width)
     {

@@ -67,7 +67,9 @@ internal static class VerifyCommand
         if (Directory.Exists(path))
         {
             // Opening a directory fails with "access denied", which sends the user looking at permissions.
-            throw new ArgumentException($"'{path}' is a directory; give the transcript files in it (for example {Path.Combine(path, "*.jsonl")}).");
+            // A transcript folder keeps its files in day and bucket folders (DIR/yyyy-MM-dd/xx/*.jsonl).
+            throw new ArgumentException(
+                $"'{path}' is a directory; give the transcript files under it (for a transcript folder, {Path.Combine(path, "*", "*", "*.jsonl")}).");
         }
 
         if (!File.Exists(path))

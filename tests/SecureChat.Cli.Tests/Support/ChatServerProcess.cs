@@ -70,9 +70,15 @@ public sealed partial class ChatServerProcess
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    /// <summary>The transcript files written so far, sorted by name (which starts with the session's start time).</summary>
-    public IReadOnlyList<string> TranscriptFiles() =>
-        Directory.Exists(TranscriptDirectory) ? [.. Directory.GetFiles(TranscriptDirectory, "*.jsonl").Order(StringComparer.Ordinal)] : [];
+    /// <summary>The transcript files written so far (in the day and bucket folders under the transcript folder), sorted
+    /// by file name, which starts with the session's start time.</summary>
+    public IReadOnlyList<string> TranscriptFiles() => TranscriptFilesIn(TranscriptDirectory);
+
+    /// <summary>The transcript files anywhere under <paramref name="directory"/>, sorted by file name (start time first).</summary>
+    public static IReadOnlyList<string> TranscriptFilesIn(string directory) =>
+        Directory.Exists(directory)
+            ? [.. Directory.GetFiles(directory, "*.jsonl", SearchOption.AllDirectories).OrderBy(Path.GetFileName, StringComparer.Ordinal)]
+            : [];
 
     /// <summary>SIGTERM, then waits for the graceful exit (every open session ended with receipts).</summary>
     public Task<ChildProcessResult> StopAsync() => Process.StopAsync(StopTimeout);

@@ -78,7 +78,7 @@ public sealed class RecordedChat : IAsyncLifetime
 
         ServerTranscripts = server.TranscriptFiles();
         var clientDirectory = Path.Combine(WorkingDirectory, "data", "client-transcripts");
-        ClientTranscripts = Directory.Exists(clientDirectory) ? [.. Directory.GetFiles(clientDirectory, "*.jsonl").Order(StringComparer.Ordinal)] : [];
+        ClientTranscripts = ChatServerProcess.TranscriptFilesIn(clientDirectory);
     }
 
     /// <inheritdoc/>

@@ -98,6 +98,43 @@ public sealed class TranscriptWriterTests : IDisposable
         Assert.Throws<IOException>(() => TranscriptWriter.Create(_directory, Header(), keepPlaintext: true));
     }
 
+    [Fact]
+    public void TheFileGoesInAFolderForItsDayAndOneForTheFirstTwoHexDigitsOfItsSession()
+    {
+        using var writer = TranscriptWriter.Create(_directory, Header(), keepPlaintext: true);
+
+        // 1 764 000 000 000 ms after the epoch is 2025-11-24T16:00:00Z.
+        Assert.Equal(Path.Combine(_directory, "2025-11-24", "00", "20251124T160000Z-server-00112233445566778899aabbccddeeff.jsonl"), writer.Path);
+        if (!OperatingSystem.IsWindows())
+        {
+            var folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Assert.Equal(folder, File.GetUnixFileMode(Path.Combine(_directory, "2025-11-24", "00")));
+            Assert.Equal(folder, File.GetUnixFileMode(Path.Combine(_directory, "2025-11-24")));
+        }
+    }
+
+    [Fact]
+    public void SessionsOfOtherDaysOrBucketsLandApartAndThoseOfOneDayAndBucketTogether()
+    {
+        var first = Header();
+        var nextDay = Header() with { SessionId = "00ffeeddccbbaa998877665544332211", StartedMs = first.StartedMs + 86_400_000 };
+        var otherBucket = Header() with { SessionId = "ab112233445566778899aabbccddeeff" };
+        var sameBucket = Header() with { SessionId = "00aabbccddeeff001122334455667788", StartedMs = first.StartedMs + 1_000 };
+
+        var folders = new[] { first, nextDay, otherBucket, sameBucket }
+            .Select(h => Path.GetRelativePath(_directory, Path.GetDirectoryName(TranscriptWriter.PathFor(_directory, h))!))
+            .ToArray();
+
+        Assert.Equal([Path.Combine("2025-11-24", "00"), Path.Combine("2025-11-25", "00"), Path.Combine("2025-11-24", "ab"), Path.Combine("2025-11-24", "00")], folders);
+    }
+
+    [Theory]
+    [InlineData("../etc")]
+    [InlineData("AB112233")]
+    [InlineData("a")]
+    public void ASessionIdThatIsNotLowerCaseHexPicksNoFolder(string sessionId) =>
+        Assert.Throws<ArgumentException>(() => TranscriptWriter.PathFor(_directory, Header() with { SessionId = sessionId }));
+
     private static List<TranscriptRecord> Read(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

@@ -89,7 +89,7 @@ internal sealed class ClientUnderAttack : IAsyncDisposable
 
     /// <summary>Requires that no transcript file was started (nothing is evidence before the chat phase).</summary>
     public void ExpectNoTranscript() =>
-        Assert.True(!Directory.Exists(Transcripts) || Directory.GetFiles(Transcripts).Length == 0, "a transcript file was started");
+        Assert.True(!Directory.Exists(Transcripts) || Directory.GetFiles(Transcripts, "*", SearchOption.AllDirectories).Length == 0, "a transcript file was started");
 
     /// <summary>Requires the client's transcript to parse line by line, pass the auditor, hold exactly the first
     /// <paramref name="delivered"/> messages the server sealed honestly and the <paramref name="sent"/> the client
@@ -97,7 +97,7 @@ internal sealed class ClientUnderAttack : IAsyncDisposable
     public async Task<List<TranscriptRecord>> ExpectTranscriptIntactAsync(EvilServerSession session, int delivered, int sent = 0,
         bool clientReceipt = false, bool serverReceipt = false)
     {
-        var path = Assert.Single(Directory.GetFiles(Transcripts));
+        var path = Assert.Single(Directory.GetFiles(Transcripts, "*", SearchOption.AllDirectories));
         var lines = await ServerTranscript.ReadFileAsync(path);
         await using (var file = File.OpenRead(path))
         {

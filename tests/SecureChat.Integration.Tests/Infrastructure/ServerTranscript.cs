@@ -8,7 +8,7 @@ internal static class ServerTranscript
     /// <summary>The server's file for the session <paramref name="sessionId"/> (hex), parsed line by line.</summary>
     public static Task<List<TranscriptRecord>> ReadAsync(RunningServer server, string sessionId)
     {
-        var files = Directory.GetFiles(server.ServerTranscripts, $"*-server-{sessionId}.jsonl");
+        var files = Directory.GetFiles(server.ServerTranscripts, $"*-server-{sessionId}.jsonl", SearchOption.AllDirectories);
         Assert.True(files.Length == 1, $"expected one server transcript for session {sessionId}, found {files.Length}");
         return ReadFileAsync(files[0]);
     }
