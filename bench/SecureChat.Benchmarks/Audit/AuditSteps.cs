@@ -42,7 +42,11 @@ internal static class AuditSteps
         {
             chains.Append(Direction.ClientToServer, new ChatMessage
             {
-                Seqno = chains.Count(Direction.ClientToServer) + 1, Ts = records[i].Ts, Ct = records[i].Ct, Commit = records[i].Commit, Sig = records[i].Sig,
+                Seqno = chains.Count(Direction.ClientToServer) + 1,
+                Ts = records[i].Ts,
+                Ct = records[i].Ct,
+                Commit = records[i].Commit,
+                Sig = records[i].Sig,
             });
             return 1;
         });
