@@ -14,6 +14,34 @@ public static class SignatureInput
     /// <exception cref="ArgumentException"><paramref name="context"/> is empty or not printable ASCII (0x20–0x7E).</exception>
     public static byte[] Build(string context, ReadOnlySpan<byte> content)
     {
+        var buffer = new byte[PrefixLength(context) + content.Length];
+        var prefix = WritePrefix(context, buffer);
+        content.CopyTo(buffer.AsSpan(prefix));
+        return buffer;
+    }
+
+    /// <summary>The length of <c>0x20 * 64 || context || 0x00</c>, what precedes the content.</summary>
+    /// <exception cref="ArgumentException"><paramref name="context"/> is empty or not printable ASCII (0x20–0x7E).</exception>
+    public static int PrefixLength(string context)
+    {
+        CheckContext(context);
+        return PaddingLength + context.Length + 1;
+    }
+
+    /// <summary>Writes <c>0x20 * 64 || context || 0x00</c> at the start of <paramref name="destination"/>, so the
+    /// content can follow it in a caller's buffer; returns the number of bytes written.</summary>
+    /// <exception cref="ArgumentException"><paramref name="context"/> is empty or not printable ASCII (0x20–0x7E).</exception>
+    public static int WritePrefix(string context, Span<byte> destination)
+    {
+        var length = PrefixLength(context);
+        destination[..PaddingLength].Fill(0x20);
+        Encoding.ASCII.GetBytes(context, destination[PaddingLength..]);
+        destination[length - 1] = 0x00;
+        return length;
+    }
+
+    private static void CheckContext(string context)
+    {
         ArgumentException.ThrowIfNullOrEmpty(context);
 
         // Encoding.ASCII would turn any other character into '?', and a NUL would move the separator; either way two
@@ -25,13 +53,5 @@ public static class SignatureInput
                 throw new ArgumentException("A signature context must be printable ASCII.", nameof(context));
             }
         }
-
-        var contextLength = Encoding.ASCII.GetByteCount(context);
-        var buffer = new byte[PaddingLength + contextLength + 1 + content.Length];
-        buffer.AsSpan(0, PaddingLength).Fill(0x20);
-        Encoding.ASCII.GetBytes(context, buffer.AsSpan(PaddingLength));
-        buffer[PaddingLength + contextLength] = 0x00;
-        content.CopyTo(buffer.AsSpan(PaddingLength + contextLength + 1));
-        return buffer;
     }
 }

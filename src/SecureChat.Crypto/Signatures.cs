@@ -29,6 +29,21 @@ public static class Signatures
         }
     }
 
+    /// <summary>Verifies an RSASSA-PSS-SHA256 signature given the SHA-256 digest of the message; the same check as
+    /// <see cref="VerifyRsaPss"/>, which hashes the message and then does exactly this.</summary>
+    public static bool VerifyRsaPssDigest(RSA key, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            return key.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Verifies an RSASSA-PKCS1-v1_5 SHA-256 signature. The protocol never accepts these for its own
     /// messages; this exists so that tests can show the PSS verifier refuses them.</summary>
     public static bool VerifyRsaPkcs1(RSA key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
@@ -63,6 +78,26 @@ public static class Signatures
         try
         {
             return key.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Verifies a DER-encoded ECDSA P-256 signature given the SHA-256 digest of the message, with the same
+    /// strict DER rule as <see cref="VerifyEcdsa"/>.</summary>
+    public static bool VerifyEcdsaDigest(ECDsa key, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!IsStrictDerEcdsaSignature(signature))
+        {
+            return false;
+        }
+
+        try
+        {
+            return key.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
         {

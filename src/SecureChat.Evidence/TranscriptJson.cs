@@ -15,6 +15,12 @@ public static class TranscriptJson
     /// <summary>Parses one line; <see langword="null"/> if it is not a well-formed record.</summary>
     public static TranscriptRecord? TryParse(ReadOnlySpan<byte> line)
     {
+        // The quick reader takes the plain message lines; every other line is left to the deserializer.
+        if (MessageLineReader.TryRead(line) is { } message)
+        {
+            return message;
+        }
+
         try
         {
             return JsonSerializer.Deserialize(line, TranscriptJsonContext.Default.TranscriptRecord);

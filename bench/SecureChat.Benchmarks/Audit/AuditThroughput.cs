@@ -33,13 +33,16 @@ internal static class AuditThroughput
             TranscriptAuditor.Audit(lines, BenchPki.Root, options);
             var best = double.MaxValue;
             var cpuOfBest = 0.0;
+            var allocatedOfBest = 0L;
             for (var run = 0; run < 5; run++)
             {
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 var report = TranscriptAuditor.Audit(lines, BenchPki.Root, options);
                 var wall = watch.Elapsed.TotalSeconds;
                 var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
                 if (report.MessagesVerified != messages || !report.Complete)
                 {
                     throw new InvalidOperationException($"the recorded file does not audit: {report.FirstFailure?.Reason}");
@@ -49,6 +52,7 @@ internal static class AuditThroughput
                 {
                     best = wall;
                     cpuOfBest = used;
+                    allocatedOfBest = allocated;
                 }
             }
 
@@ -56,7 +60,8 @@ internal static class AuditThroughput
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"auditor, {(degree == 1 ? "one worker " : "every core ")}: {perSecond:#,0} messages/s (best of 5), "
                 + $"{cpuOfBest / messages * 1e6:0.0} µs CPU per message against {1e6 / verifyPerSecond:0.0} µs of RSA verification; "
-                + $"ratio to cores × verify = {perSecond / (cores * verifyPerSecond):0.00}"));
+                + $"ratio to cores × verify = {perSecond / (cores * verifyPerSecond):0.00}; "
+                + $"{(double)allocatedOfBest / messages:#,0} bytes allocated per message"));
         }
     }
 

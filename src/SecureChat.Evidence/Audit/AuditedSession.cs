@@ -33,6 +33,17 @@ internal sealed class AuditedSession : IDisposable
         }
     }
 
+    /// <summary>Fresh digest verification keys of both certificates for one signature worker.</summary>
+    /// <remarks>Serialised for the same reason as <see cref="CreateKeys"/>.</remarks>
+    public MessageKeys CreateMessageKeys()
+    {
+        lock (_gate)
+        {
+            return MessageKeys.From(ClientCertificate, ServerCertificate)
+                ?? throw new InvalidOperationException("The certificates were accepted, so their keys must load.");
+        }
+    }
+
     public void Dispose()
     {
         ClientCertificate.Dispose();
@@ -75,5 +86,42 @@ internal sealed class PeerKeys : IDisposable
     {
         Client.Dispose();
         Server.Dispose();
+    }
+}
+
+/// <summary>The digest verification keys of both certificates, owned by one thread at a time.</summary>
+internal sealed class MessageKeys : IDisposable
+{
+    private readonly DigestVerificationKey _client;
+    private readonly DigestVerificationKey _server;
+
+    private MessageKeys(DigestVerificationKey client, DigestVerificationKey server)
+    {
+        _client = client;
+        _server = server;
+    }
+
+    /// <summary>Both keys, or <see langword="null"/> if either certificate holds neither an RSA nor an EC key.</summary>
+    public static MessageKeys? From(X509Certificate2 clientCertificate, X509Certificate2 serverCertificate)
+    {
+        var client = DigestVerificationKey.FromCertificate(clientCertificate);
+        var server = DigestVerificationKey.FromCertificate(serverCertificate);
+        if (client is null || server is null)
+        {
+            client?.Dispose();
+            server?.Dispose();
+            return null;
+        }
+
+        return new MessageKeys(client, server);
+    }
+
+    /// <summary>The key of whoever sends in <paramref name="direction"/>.</summary>
+    public DigestVerificationKey SenderOf(Direction direction) => direction == Direction.ClientToServer ? _client : _server;
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _server.Dispose();
     }
 }

@@ -1,6 +1,4 @@
 using SecureChat.Protocol;
-using SecureChat.Protocol.Messages;
-using SecureChat.Protocol.Session;
 
 namespace SecureChat.Evidence.Audit;
 
@@ -42,7 +40,7 @@ internal readonly record struct MessageCheck(SignatureCheck Signature, Plaintext
 /// <summary>Verifies every message signature (and kept plaintext) of a file ahead of the in-order pass (protocol
 /// §4.5, §4.8 items 2–3).</summary>
 /// <remarks>Signature verification is nearly all of an audit's cost and each line is independent, so large files
-/// are spread over every core. Each worker gets its own <see cref="PeerKeys"/>: the OpenSSL-backed RSA of .NET
+/// are spread over every core. Each worker gets its own <see cref="MessageKeys"/>: the OpenSSL-backed RSA of .NET
 /// verifies through a fresh EVP_PKEY_CTX on an immutable key and would tolerate sharing, but the .NET contract does
 /// not promise thread safety for instance members on every platform, and a few extra key imports cost nothing
 /// next to thousands of verifications. Results land in a slot per line; the caller then judges lines in order,
@@ -66,10 +64,10 @@ internal static class MessageSignatures
         parallel = work.Count >= Math.Max(2, options.ParallelThreshold) && options.MaxDegreeOfParallelism != 1;
         if (!parallel)
         {
-            using var keys = session.CreateKeys();
+            using var keys = session.CreateMessageKeys();
             foreach (var (index, direction, line) in work)
             {
-                results[index] = Check(keys, session.SessionId, direction, line);
+                results[index] = MessageLineCheck.Check(keys, session.SessionId, direction, line);
                 if (results[index].Signature != SignatureCheck.Valid)
                 {
                     break;
@@ -80,11 +78,11 @@ internal static class MessageSignatures
         }
 
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        Parallel.For(0, work.Count, parallelOptions, session.CreateKeys,
+        Parallel.For(0, work.Count, parallelOptions, session.CreateMessageKeys,
             (k, state, keys) =>
             {
                 var (index, direction, line) = work[k];
-                results[index] = Check(keys, session.SessionId, direction, line);
+                results[index] = MessageLineCheck.Check(keys, session.SessionId, direction, line);
                 if (results[index].Signature != SignatureCheck.Valid)
                 {
                     // Break still runs every lower iteration, so the lowest failing line is always found; higher
@@ -96,37 +94,5 @@ internal static class MessageSignatures
             },
             keys => keys.Dispose());
         return results;
-    }
-
-    private static MessageCheck Check(PeerKeys keys, byte[] sessionId, Direction direction, TranscriptMessageLine line)
-    {
-        try
-        {
-            if (!MessageEnvelope.VerifySignature(keys.SenderOf(direction), sessionId, direction, TranscriptJson.ToMessage(line), out _, out var commit))
-            {
-                return new MessageCheck(SignatureCheck.Invalid, PlaintextCheck.None);
-            }
-
-            return new MessageCheck(SignatureCheck.Valid, CheckPlaintext(line.Plaintext, commit));
-        }
-        catch (ProtocolException)
-        {
-            return new MessageCheck(SignatureCheck.Malformed, PlaintextCheck.None);
-        }
-    }
-
-    private static PlaintextCheck CheckPlaintext(string? text, byte[] commit)
-    {
-        if (text is null)
-        {
-            return PlaintextCheck.None;
-        }
-
-        if (!WireBytes.TryFromCanonicalBase64(text, out var plaintext))
-        {
-            return PlaintextCheck.Malformed;
-        }
-
-        return MessageEnvelope.CommitmentMatches(plaintext, commit) ? PlaintextCheck.Matches : PlaintextCheck.Mismatch;
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace SecureChat.Protocol.Messages;
 
 /// <summary>Strict decoding of the byte fields of wire messages.</summary>
@@ -5,6 +7,9 @@ namespace SecureChat.Protocol.Messages;
 /// string "as sent" that enters the transcript chain is the only encoding of those bytes.</remarks>
 public static class WireBytes
 {
+    private static readonly SearchValues<char> Alphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+
     /// <summary>Decodes canonical base64 or throws <c>PROTOCOL_ERROR</c> naming <paramref name="field"/>.</summary>
     public static byte[] FromBase64(string? text, string field, int? exactLength = null)
     {
@@ -26,26 +31,68 @@ public static class WireBytes
     {
         ArgumentNullException.ThrowIfNull(text);
         bytes = [];
+        if (!IsCanonicalBase64(text))
+        {
+            return false;
+        }
+
+        bytes = new byte[DecodedLength(text)];
+        return Convert.TryFromBase64Chars(text, bytes, out _);
+    }
+
+    /// <summary>Decodes canonical base64 into <paramref name="destination"/>, which must hold
+    /// <see cref="DecodedLength"/> bytes; <see langword="false"/> for anything that is not canonical base64.</summary>
+    public static bool TryDecodeCanonicalBase64(ReadOnlySpan<char> text, Span<byte> destination, out int written)
+    {
+        written = 0;
+        return IsCanonicalBase64(text) && Convert.TryFromBase64Chars(text, destination, out written);
+    }
+
+    /// <summary>The number of bytes <paramref name="text"/> decodes to, if it is canonical base64.</summary>
+    public static int DecodedLength(ReadOnlySpan<char> text)
+    {
+        var padding = text.EndsWith("==") ? 2 : text.EndsWith('=') ? 1 : 0;
+        return text.Length / 4 * 3 - padding;
+    }
+
+    /// <summary>Whether <paramref name="text"/> is the one base64 encoding of some bytes: standard alphabet, a length
+    /// that is a multiple of 4, '=' only as the one or two last characters, no whitespace, and zero unused bits in the
+    /// last character before the padding.</summary>
+    /// <remarks>Exactly the strings that decoding then re-encoding gives back unchanged, checked without
+    /// re-encoding.</remarks>
+    public static bool IsCanonicalBase64(ReadOnlySpan<char> text)
+    {
         if (text.Length % 4 != 0)
         {
             return false;
         }
 
-        var buffer = new byte[text.Length / 4 * 3];
-        if (!Convert.TryFromBase64String(text, buffer, out var written))
+        var padding = text.EndsWith("==") ? 2 : text.EndsWith('=') ? 1 : 0;
+        var data = text[..^padding];
+        if (data.ContainsAnyExcept(Alphabet))
         {
             return false;
         }
 
-        var decoded = buffer[..written];
-        if (!string.Equals(Convert.ToBase64String(decoded), text, StringComparison.Ordinal))
+        if (padding == 0)
         {
-            return false;
+            return true;
         }
 
-        bytes = decoded;
-        return true;
+        // One '=' leaves 2 unused bits in the last character, two leave 4; a canonical encoder writes them as zero.
+        var last = Base64Value(data[^1]);
+        var unusedBits = padding == 1 ? 0b11 : 0b1111;
+        return (last & unusedBits) == 0;
     }
+
+    private static int Base64Value(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '+' => 62,
+        _ => 63,
+    };
 
     /// <summary>Lowercase hex, as used for hashes and the session id in receipts.</summary>
     public static string ToHex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);

@@ -12,15 +12,29 @@ public static class MessageEnvelope
     /// <summary>Length of the commitment randomness <c>r</c>.</summary>
     public const int CommitRandomLength = 16;
 
+    private const int StackInputLimit = 1024;
+
+    /// <summary><c>"securechat/1 commit" || 0x00</c>, what the commitment hashes before the plaintext.</summary>
+    private static readonly byte[] CommitPrefix = Labels.WithZeroAndSuffix(Labels.Commit, []);
+
     /// <summary><c>meta = session_id || u8(dir) || u64(seqno) || u64(ts)</c>.</summary>
     public static byte[] Meta(ReadOnlySpan<byte> sessionId, Direction direction, long seqno, long ts)
     {
-        var meta = new byte[sessionId.Length + 1 + 8 + 8];
-        sessionId.CopyTo(meta);
-        meta[sessionId.Length] = (byte)direction;
-        BinaryPrimitives.WriteUInt64BigEndian(meta.AsSpan(sessionId.Length + 1), unchecked((ulong)seqno));
-        BinaryPrimitives.WriteUInt64BigEndian(meta.AsSpan(sessionId.Length + 9), unchecked((ulong)ts));
+        var meta = new byte[MetaLength(sessionId.Length)];
+        WriteMeta(meta, sessionId, direction, seqno, ts);
         return meta;
+    }
+
+    /// <summary>The length of <c>meta</c> for a session id of <paramref name="sessionIdLength"/> bytes.</summary>
+    public static int MetaLength(int sessionIdLength) => sessionIdLength + 1 + 8 + 8;
+
+    /// <summary>Writes <c>meta</c> at the start of <paramref name="destination"/> (see <see cref="Meta"/>).</summary>
+    public static void WriteMeta(Span<byte> destination, ReadOnlySpan<byte> sessionId, Direction direction, long seqno, long ts)
+    {
+        sessionId.CopyTo(destination);
+        destination[sessionId.Length] = (byte)direction;
+        BinaryPrimitives.WriteUInt64BigEndian(destination[(sessionId.Length + 1)..], unchecked((ulong)seqno));
+        BinaryPrimitives.WriteUInt64BigEndian(destination[(sessionId.Length + 9)..], unchecked((ulong)ts));
     }
 
     /// <summary><c>aad = "securechat/1 msg" || 0x00 || meta</c>.</summary>
@@ -89,6 +103,19 @@ public static class MessageEnvelope
     }
 
     /// <summary>Whether <paramref name="plaintext"/> opens <paramref name="commit"/>.</summary>
-    public static bool CommitmentMatches(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> commit) =>
-        CryptographicOperations.FixedTimeEquals(Commitment(plaintext), commit);
+    public static bool CommitmentMatches(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> commit)
+    {
+        if (CommitPrefix.Length + plaintext.Length > StackInputLimit)
+        {
+            return CryptographicOperations.FixedTimeEquals(Commitment(plaintext), commit);
+        }
+
+        // A chat text is short: label and plaintext are hashed from the stack instead of a fresh array.
+        Span<byte> input = stackalloc byte[StackInputLimit];
+        CommitPrefix.CopyTo(input);
+        plaintext.CopyTo(input[CommitPrefix.Length..]);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(input[..(CommitPrefix.Length + plaintext.Length)], digest);
+        return CryptographicOperations.FixedTimeEquals(digest, commit);
+    }
 }
