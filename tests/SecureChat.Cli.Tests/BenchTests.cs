@@ -20,7 +20,7 @@ public sealed class BenchTests
         CliAssert.Succeeded(result);
         var report = JsonNode.Parse(result.StandardOutput) as JsonObject;
         Assert.NotNull(report);
-        foreach (var phase in new[] { "floor", "setup_cheap_argon2", "one_sender", "relay_aggregate", "room_fanout", "idle_sessions", "setup_production_argon2" })
+        foreach (var phase in new[] { "floor", "setup_cheap_argon2", "one_sender", "relay_aggregate", "overload", "room_fanout", "idle_sessions", "setup_production_argon2" })
         {
             Assert.True(report[phase] is JsonObject, $"no '{phase}' in {report}");
         }
@@ -32,6 +32,19 @@ public sealed class BenchTests
         Assert.True((double)report["setup_production_argon2"]!["per_second"]! > 0, report.ToJsonString());
         Assert.True((double)report["one_sender"]!["delivered_per_second"]! > 0, report.ToJsonString());
         Assert.True((double)report["relay_aggregate"]!["delivered_per_second"]! > 0, report.ToJsonString());
+
+        // The members that compare runs across versions keep their names; the CPU members sit beside them (CPU time
+        // is read in clock ticks, so a handful of setups may round to zero on either side).
+        Assert.True((double)report["setup_cheap_argon2"]!["ratio_to_floor"]! > 0, report.ToJsonString());
+        Assert.True((double)report["one_sender"]!["ratio_to_relayed_message_floor"]! > 0, report.ToJsonString());
+        foreach (var (phase, member) in new[] { ("setup_cheap_argon2", "server_cpu_ms_per_setup"), ("setup_cheap_argon2", "client_cpu_ms_per_setup"),
+                     ("setup_production_argon2", "cpu_ms_per_setup"), ("one_sender", "server_cpu_ms_per_message"), ("one_sender", "client_cpu_ms_per_message") })
+        {
+            Assert.True((double)report[phase]![member]! >= 0, $"{phase}.{member}: {report.ToJsonString()}");
+        }
+
+        Assert.True((double)report["setup_cheap_argon2"]!["floor_ms_per_setup"]! > 0, report.ToJsonString());
+        Assert.True((double)report["one_sender"]!["floor_ms_per_message"]! > 0, report.ToJsonString());
 
         // One author, three readers, ten messages: every copy counted, none refused.
         var room = report["room_fanout"]!;

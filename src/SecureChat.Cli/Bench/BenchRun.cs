@@ -43,15 +43,31 @@ internal static class BenchRun
                     var load = new LoadGenerator(host, port, optionsFor);
                     await Progress(settings, $"registering {settings.Setups} accounts to log in with (not measured)", settings.Setups,
                         report => load.RegisterAccountsAsync(settings.Setups, settings.Concurrency, report, cancellationToken)).ConfigureAwait(false);
+                    var setupCpu = CpuMeter.Start(server.CpuTime);
                     var (perSecond, latency, _) = await Progress(settings, $"session setups with login ({(cheap ? "Argon2id m=64 KiB,t=1: login cost excluded" : "Argon2id m=19 MiB,t=2: production login")})", settings.Setups,
                         report => load.SetupSessionsAsync(settings.Setups, settings.Concurrency, keep: false, login: true, report, cancellationToken)).ConfigureAwait(false);
+                    var perSetup = setupCpu.PerOperation(settings.Setups);
                     var floorPerSecond = cheap ? floor.SetupsPerSecond(Environment.ProcessorCount) : floor.SetupsWithArgon2PerSecond(Environment.ProcessorCount);
-                    results[label] = new { per_second = perSecond, latency_ms = latency, floor_per_second = floorPerSecond, ratio_to_floor = perSecond / floorPerSecond };
+                    var floorMilliseconds = cheap ? floor.SetupMilliseconds : floor.SetupMilliseconds + (1000 / floor.Argon2PerSecond);
+                    results[label] = new
+                    {
+                        per_second = perSecond,
+                        latency_ms = latency,
+                        floor_per_second = floorPerSecond,
+                        ratio_to_floor = perSecond / floorPerSecond,
+                        server_cpu_ms_per_setup = perSetup.ServerMilliseconds,
+                        client_cpu_ms_per_setup = perSetup.ClientMilliseconds,
+                        cpu_ms_per_setup = perSetup.TotalMilliseconds,
+                        floor_ms_per_setup = floorMilliseconds,
+                        cpu_ratio_to_floor = perSetup.RatioTo(floorMilliseconds),
+                    };
 
                     if (cheap)
                     {
+                        var oneCpu = CpuMeter.Start(server.CpuTime);
                         var one = await Progress(settings, "messages, one sender to one receiver", settings.Messages,
                             report => load.RelayAsync(1, 1, settings.Messages, report, cancellationToken)).ConfigureAwait(false);
+                        var perMessage = oneCpu.PerOperation(settings.Messages);
                         var relayFloor = Environment.ProcessorCount * 1000 / floor.RelayedMessageMilliseconds;
                         results["one_sender"] = new
                         {
@@ -61,6 +77,11 @@ internal static class BenchRun
                             ratio_to_rsa_sign_floor = one.DeliveredPerSecond / floor.RsaSignPerSecond,
                             relayed_message_floor_per_second = relayFloor,
                             ratio_to_relayed_message_floor = one.DeliveredPerSecond / relayFloor,
+                            server_cpu_ms_per_message = perMessage.ServerMilliseconds,
+                            client_cpu_ms_per_message = perMessage.ClientMilliseconds,
+                            cpu_ms_per_message = perMessage.TotalMilliseconds,
+                            floor_ms_per_message = floor.RelayedMessageMilliseconds,
+                            cpu_ratio_to_relayed_message_floor = perMessage.RatioTo(floor.RelayedMessageMilliseconds),
                         };
                         var perSender = Math.Max(1, settings.Messages / 4);
                         var relay = await Progress(settings, "relay, 4 senders, every message to the 3 others", perSender * 4 * 3,
