@@ -155,10 +155,21 @@ public sealed class CertificateValidator
             return false;
         }
 
-        var facts = CertificateFacts.TryRead(certificate, out _);
-        return facts is not null
-            && facts.CommonNames.Concat(facts.EmailAddresses).Any(n => string.Equals(n, email, StringComparison.OrdinalIgnoreCase));
+        return Names(CertificateFacts.TryRead(certificate, out _), email);
     }
+
+    /// <summary><see cref="MatchesEmail(X509Certificate2, string)"/> from the facts read when the certificate was parsed,
+    /// without reading them again (which also imports its key).</summary>
+    public static bool MatchesEmail(ParsedCertificate certificate, string email)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(email);
+        return !string.IsNullOrWhiteSpace(email) && Names(certificate.Facts, email);
+    }
+
+    private static bool Names(CertificateFacts? facts, string email) =>
+        facts is not null
+        && facts.CommonNames.Concat(facts.EmailAddresses).Any(n => string.Equals(n, email, StringComparison.OrdinalIgnoreCase));
 
     private CertificateCheck? BuildChain(X509Certificate2 certificate, DateTimeOffset now, out IReadOnlyList<ValidityPeriod> issuerPeriods)
     {

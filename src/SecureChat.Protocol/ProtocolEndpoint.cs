@@ -32,6 +32,10 @@ public abstract class ProtocolEndpoint : IDisposable
     /// other sessions use: never dispose it; the endpoint releases what it owns when it is disposed.</summary>
     public X509Certificate2? PeerCertificate => PeerParsed?.Certificate;
 
+    /// <summary>Whether the accepted peer certificate names <paramref name="email"/> (subject CN or rfc822Name), read
+    /// from the facts parsed when it was accepted.</summary>
+    public bool PeerCertificateNames(string email) => PeerParsed is { } parsed && CertificateValidator.MatchesEmail(parsed, email);
+
     /// <summary>The chat phase, once k_chat is established.</summary>
     public ChatSession? Chat { get; private protected set; }
 

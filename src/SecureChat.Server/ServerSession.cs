@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using System.Net;
 using SecureChat.Accounts;
 using SecureChat.Evidence;
-using SecureChat.Pki;
 using SecureChat.Protocol;
 using SecureChat.Protocol.Messages;
 using SecureChat.Protocol.Session;
@@ -211,7 +210,7 @@ public sealed class ServerSession : IConnectionHandler, IAsyncDisposable
     private async Task<AuthResponsePlaintext> AuthenticateAsync(AuthRequestPlaintext request, CancellationToken cancellationToken)
     {
         if (_runtime.Options.IdentityMode == IdentityMode.PerUser
-            && !CertificateValidator.MatchesEmail(_protocol.PeerCertificate!, request.Email))
+            && !_protocol.PeerCertificateNames(request.Email))
         {
             // In per-user mode the certificate names the account; a mismatch says nothing about registration.
             return Failure(AuthCodes.InvalidCredentials, "This certificate does not belong to that account.");
