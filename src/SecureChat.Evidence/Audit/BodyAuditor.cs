@@ -102,7 +102,7 @@ internal sealed class BodyAuditor
                 $"{wire} message {line.Seqno} follows the receipt of its sender on line {senderReceipt.LineNumber}");
         }
 
-        _chain.Append(direction, TranscriptJson.ToMessage(line));
+        _chain.Append(direction, line.Seqno, line.Ts, line.Ct, line.Commit, line.Sig);
         _run.Messages.Add(entry);
         _run.MessagesVerified++;
         if (direction == Direction.ClientToServer)
