@@ -73,7 +73,10 @@ internal static class MessageLineReader
                 return null;
             }
 
-            var text = reader.GetString();
+            // dir is one of two words on every message line: those need no string of their own.
+            var text = member == Dir && reader.ValueTextEquals("c2s"u8) ? "c2s"
+                : member == Dir && reader.ValueTextEquals("s2c"u8) ? "s2c"
+                : reader.GetString();
             _ = member switch
             {
                 Dir => dir = text,

@@ -24,7 +24,7 @@ public sealed record AuditOptions
     /// <summary>Revoked serial numbers (hex); a certificate listed here fails the audit.</summary>
     public IReadOnlySet<string> RevokedSerials { get; init; } = NoSerials;
 
-    /// <summary>Message count from which signatures are verified on several cores.</summary>
+    /// <summary>Number of lines after the header from which they are parsed and verified on several cores.</summary>
     public int ParallelThreshold { get; init; } = 64;
 
     /// <summary>Upper bound on verification workers; -1 uses every core.</summary>

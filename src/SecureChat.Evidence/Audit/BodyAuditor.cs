@@ -28,25 +28,50 @@ internal sealed class BodyAuditor
         _serverDer = session.ServerCertificate.RawData;
     }
 
-    /// <summary>Audits <paramref name="records"/> (index 0 is the header, which is skipped); returns whether the
-    /// verified receipts prove the whole conversation.</summary>
-    public static bool Audit(IReadOnlyList<TranscriptRecord?> records, AuditedSession session, X509Certificate2 root, AuditOptions options,
-        AuditRun run)
+    /// <summary>Audits the lines after the header (<paramref name="lines"/>[0] is the header, already judged);
+    /// returns whether the verified receipts prove the whole conversation.</summary>
+    /// <remarks>Lines are parsed and their signatures checked in chunks on every core while this thread judges the
+    /// finished chunks in file order, stopping at the first failure, so the outcome is that of one line at a time.</remarks>
+    public static bool Audit(IReadOnlyList<ReadOnlyMemory<byte>> lines, TranscriptHeader? header, AuditedSession session,
+        X509Certificate2 root, AuditOptions options, AuditRun run)
     {
-        var signatures = MessageSignatures.Verify(records, session, options, out var parallel);
+        var body = lines.Count - 1;
+        var parallel = body >= Math.Max(2, options.ParallelThreshold) && options.MaxDegreeOfParallelism != 1;
         run.VerifiedInParallel = parallel;
-        using var keys = session.CreateKeys();
-        var auditor = new BodyAuditor(session, run, keys, new OriginAuditor(root, options, (records[0] as TranscriptHeader)?.Username));
-        for (var i = 1; i < records.Count; i++)
-        {
-            if (!auditor.Judge(records[i], i + 1, signatures[i]))
-            {
-                return false;
-            }
-        }
+        var workers = parallel ? (options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount) : 1;
 
-        return auditor.Completeness();
+        // Chunks of up to 256 lines: large enough that handing one over costs nothing next to its signatures,
+        // small enough that every worker gets several even in a file of a few thousand lines.
+        var chunkSize = Math.Clamp(body / (4 * workers), 16, 256);
+        var chunks = body <= 0 ? 0 : ((body - 1) / chunkSize) + 1;
+        (int Start, int End) Range(int chunk) => (1 + (chunk * chunkSize), Math.Min(lines.Count, 1 + ((chunk + 1) * chunkSize)));
+
+        var checks = new MessageSignatures(lines, session, options);
+        using var keys = session.CreateKeys();
+        var auditor = new BodyAuditor(session, run, keys, new OriginAuditor(root, options, header?.Username));
+        var judged = OrderedChunks.Run(chunks, workers - 1, session.CreateMessageKeys,
+            (messageKeys, chunk) => checks.Check(messageKeys, Range(chunk).Start, Range(chunk).End),
+            chunk =>
+            {
+                var (start, end) = Range(chunk);
+                for (var i = start; i < end; i++)
+                {
+                    if (!auditor.Judge(lines[i], checks.Records[i], i + 1, checks.Checks[i], options))
+                    {
+                        return false;
+                    }
+                }
+
+                checks.Release(start, end);
+                return true;
+            });
+        return judged && auditor.Completeness();
     }
+
+    private bool Judge(ReadOnlyMemory<byte> line, TranscriptRecord? record, int lineNumber, MessageCheck check, AuditOptions options) =>
+        record is null && line.Length > options.MaxLineBytes
+            ? Fail(lineNumber, AuditFindingKind.MalformedLine, $"the line is longer than {options.MaxLineBytes} bytes")
+            : Judge(record, lineNumber, check);
 
     private bool Judge(TranscriptRecord? record, int lineNumber, MessageCheck check) => record switch
     {
@@ -90,7 +115,7 @@ internal sealed class BodyAuditor
             return false;
         }
 
-        if (_origins.Judge(line, lineNumber, direction, out var originProblem) is not { } entry)
+        if (_origins.Judge(line, check.Content, lineNumber, direction, out var originProblem) is not { } entry)
         {
             return Fail(lineNumber, AuditFindingKind.BadOrigin, originProblem!);
         }
@@ -102,7 +127,7 @@ internal sealed class BodyAuditor
                 $"{wire} message {line.Seqno} follows the receipt of its sender on line {senderReceipt.LineNumber}");
         }
 
-        _chain.Append(direction, TranscriptJson.ToMessage(line));
+        _chain.Append(direction, line.Seqno, line.Ts, line.Ct, line.Commit, line.Sig);
         _run.Messages.Add(entry);
         _run.MessagesVerified++;
         if (direction == Direction.ClientToServer)

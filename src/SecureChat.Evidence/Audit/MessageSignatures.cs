@@ -1,4 +1,5 @@
 using SecureChat.Protocol;
+using SecureChat.Protocol.Messages;
 
 namespace SecureChat.Evidence.Audit;
 
@@ -34,65 +35,59 @@ internal enum PlaintextCheck : byte
     Mismatch,
 }
 
-/// <summary>Both checks of one message line that need no other line.</summary>
-internal readonly record struct MessageCheck(SignatureCheck Signature, PlaintextCheck Plaintext);
+/// <summary>Both checks of one message line that need no other line, and its kept plaintext decoded as a chat
+/// plaintext when it matches the commit and is one (for the report and the origin checks).</summary>
+internal readonly record struct MessageCheck(SignatureCheck Signature, PlaintextCheck Plaintext, ChatPlaintext? Content = null);
 
-/// <summary>Verifies every message signature (and kept plaintext) of a file ahead of the in-order pass (protocol
-/// §4.5, §4.8 items 2–3).</summary>
+/// <summary>Parses the lines after the header and verifies every message signature (and kept plaintext) ahead of
+/// the in-order judgement (protocol §4.5, §4.8 items 2–3).</summary>
 /// <remarks>Signature verification is nearly all of an audit's cost and each line is independent, so large files
-/// are spread over every core. Each worker gets its own <see cref="MessageKeys"/>: the OpenSSL-backed RSA of .NET
-/// verifies through a fresh EVP_PKEY_CTX on an immutable key and would tolerate sharing, but the .NET contract does
-/// not promise thread safety for instance members on every platform, and a few extra key imports cost nothing
-/// next to thousands of verifications. Results land in a slot per line; the caller then judges lines in order,
-/// so the reported failure is the lowest line number whatever the scheduling.</remarks>
-internal static class MessageSignatures
+/// are spread over every core in chunks (<see cref="OrderedChunks"/>). Each worker gets its own
+/// <see cref="MessageKeys"/>: the OpenSSL-backed RSA of .NET verifies through a fresh EVP_PKEY_CTX on an immutable
+/// key and would tolerate sharing, but the .NET contract does not promise thread safety for instance members on
+/// every platform, and a few extra key imports cost nothing next to thousands of verifications. Results land in a
+/// slot per line; the judgement reads them in order, so the reported failure is the lowest line number whatever the
+/// scheduling.</remarks>
+internal sealed class MessageSignatures(IReadOnlyList<ReadOnlyMemory<byte>> lines, AuditedSession session, AuditOptions options)
 {
-    /// <summary>Checks the message lines among <paramref name="records"/>; the result has one slot per record.</summary>
-    public static MessageCheck[] Verify(IReadOnlyList<TranscriptRecord?> records, AuditedSession session, AuditOptions options,
-        out bool parallel)
+    /// <summary>The parsed lines; a slot stays null after a malformed line, which ends what can be judged.</summary>
+    public TranscriptRecord?[] Records { get; } = new TranscriptRecord?[lines.Count];
+
+    /// <summary>The checks of the message lines.</summary>
+    public MessageCheck[] Checks { get; } = new MessageCheck[lines.Count];
+
+    /// <summary>Parses and checks lines <paramref name="start"/> to <paramref name="end"/> (exclusive); stops at
+    /// the first malformed line or failing signature and returns false, because the in-order judgement stops
+    /// there and nothing after it is needed.</summary>
+    public bool Check(MessageKeys keys, int start, int end)
     {
-        var work = new List<(int Index, Direction Direction, TranscriptMessageLine Line)>();
-        for (var i = 0; i < records.Count; i++)
+        for (var i = start; i < end; i++)
         {
-            if (records[i] is TranscriptMessageLine line && DirectionExtensions.FromWire(line.Dir) is { } direction)
+            var line = lines[i];
+            var record = line.Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(line.Span);
+            Records[i] = record;
+            if (record is null)
             {
-                work.Add((i, direction, line));
+                return false;
+            }
+
+            if (record is TranscriptMessageLine message && DirectionExtensions.FromWire(message.Dir) is { } direction)
+            {
+                Checks[i] = MessageLineCheck.Check(keys, session.SessionId, direction, message);
+                if (Checks[i].Signature != SignatureCheck.Valid)
+                {
+                    return false;
+                }
             }
         }
 
-        var results = new MessageCheck[records.Count];
-        parallel = work.Count >= Math.Max(2, options.ParallelThreshold) && options.MaxDegreeOfParallelism != 1;
-        if (!parallel)
-        {
-            using var keys = session.CreateMessageKeys();
-            foreach (var (index, direction, line) in work)
-            {
-                results[index] = MessageLineCheck.Check(keys, session.SessionId, direction, line);
-                if (results[index].Signature != SignatureCheck.Valid)
-                {
-                    break;
-                }
-            }
+        return true;
+    }
 
-            return results;
-        }
-
-        var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        Parallel.For(0, work.Count, parallelOptions, session.CreateMessageKeys,
-            (k, state, keys) =>
-            {
-                var (index, direction, line) = work[k];
-                results[index] = MessageLineCheck.Check(keys, session.SessionId, direction, line);
-                if (results[index].Signature != SignatureCheck.Valid)
-                {
-                    // Break still runs every lower iteration, so the lowest failing line is always found; higher
-                    // ones are not needed because the in-order pass stops at the first failure.
-                    state.Break();
-                }
-
-                return keys;
-            },
-            keys => keys.Dispose());
-        return results;
+    /// <summary>Lets the judged lines go; the file can be far larger than what should stay parsed at once.</summary>
+    public void Release(int start, int end)
+    {
+        Array.Clear(Records, start, end - start);
+        Array.Clear(Checks, start, end - start);
     }
 }

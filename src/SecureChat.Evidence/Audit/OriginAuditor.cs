@@ -25,23 +25,14 @@ internal sealed class OriginAuditor
         _verifier = new OriginVerifier(authors, defaults.MaxClockSkew, defaults.MaxTextBytes, recipient);
     }
 
-    /// <summary>The report entry of a line whose signature, seqno and plaintext already verified; null with
-    /// <paramref name="problem"/> set when it is a relayed copy whose origin does not prove its author.</summary>
-    public AuditedMessage? Judge(TranscriptMessageLine line, int lineNumber, Direction direction, out string? problem)
+    /// <summary>The report entry of a line whose signature, seqno and plaintext already verified, given the chat
+    /// plaintext its kept plaintext holds (null if none); null with <paramref name="problem"/> set when it is a
+    /// relayed copy whose origin does not prove its author.</summary>
+    public AuditedMessage? Judge(TranscriptMessageLine line, ChatPlaintext? content, int lineNumber, Direction direction, out string? problem)
     {
         problem = null;
         var entry = new AuditedMessage(lineNumber, direction.ToWire(), line.Seqno, null, null, null);
-        if (line.Plaintext is null || !WireBytes.TryFromCanonicalBase64(line.Plaintext, out var bytes))
-        {
-            return entry;
-        }
-
-        ChatPlaintext content;
-        try
-        {
-            content = MessageCodec.DecodeChat(bytes);
-        }
-        catch (ProtocolException)
+        if (content is null)
         {
             return entry;
         }

@@ -4,8 +4,9 @@ namespace SecureChat.Evidence.Audit;
 
 /// <summary>Checks one transcript file with nothing but the Root CA certificate (docs/PROTOCOL.md §4.8).</summary>
 /// <remarks>Pure: it reads the lines it is given and touches no file, clock or network. The file is judged line by
-/// line in order and the audit stops at the first error, which is reported with its 1-based line number; message
-/// signatures of large files are verified on every core beforehand without changing which error is reported.</remarks>
+/// line in order and the audit stops at the first error, which is reported with its 1-based line number; the lines of
+/// large files are parsed and their signatures verified on every core, concurrently with the in-order judgement and
+/// without changing which error is reported.</remarks>
 public static class TranscriptAuditor
 {
     private const byte NewLine = (byte)'\n';
@@ -83,37 +84,7 @@ public static class TranscriptAuditor
             return false;
         }
 
-        // Parsing stops at the first malformed line: nothing after it is judged, so nothing after it is verified.
-        // Large files are parsed on every core first (lines are independent); the cut at the first malformed line
-        // is then made in order, so the outcome is the same as parsing one line at a time.
-        var parsed = new TranscriptRecord?[lines.Count];
-        TranscriptRecord? ParseLine(int i) => lines[i].Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(lines[i].Span);
-        if (lines.Count - 1 >= Math.Max(2, options.ParallelThreshold) && options.MaxDegreeOfParallelism != 1)
-        {
-            Parallel.For(1, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
-                i => parsed[i] = ParseLine(i));
-        }
-        else
-        {
-            for (var i = 1; i < lines.Count && (parsed[i] = ParseLine(i)) is not null; i++)
-            {
-            }
-        }
-
-        // Index 0 is the header: the body's judges skip it, the origin checks read the recipient's username from it.
-        var records = new List<TranscriptRecord?>(lines.Count) { header };
-        for (var i = 1; i < lines.Count; i++)
-        {
-            records.Add(parsed[i]);
-            if (parsed[i] is null)
-            {
-                // Records the reason when it is the length; any other malformed line is judged as such in order.
-                Parse(lines, i, options, run);
-                break;
-            }
-        }
-
-        return BodyAuditor.Audit(records, session, root, options, run);
+        return BodyAuditor.Audit(lines, header as TranscriptHeader, session, root, options, run);
     }
 
     private static TranscriptRecord? Parse(IReadOnlyList<ReadOnlyMemory<byte>> lines, int index, AuditOptions options, AuditRun run)

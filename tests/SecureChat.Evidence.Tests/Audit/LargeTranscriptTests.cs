@@ -93,4 +93,52 @@ public sealed class LargeTranscriptTests(LargeTranscriptFixture fixture) : IClas
         Assert.Equal(small.Audit().ToJson(), small.Audit(new AuditOptions { ParallelThreshold = 2 }).ToJson());
         Assert.False(fixture.ClientFile.Audit(new AuditOptions { MaxDegreeOfParallelism = 1 }).VerifiedInParallel);
     }
+
+    public static TheoryData<string> Tamperings() => ["none", "malformed", "too-long", "bad-signatures", "deleted", "swapped", "malformed-after-bad-signature"];
+
+    /// <summary>Chunks are checked on several threads and judged in order: whatever the worker count and wherever a
+    /// failure falls (chunk boundaries included), the report is that of the one-line-at-a-time audit.</summary>
+    [Theory]
+    [MemberData(nameof(Tamperings))]
+    public void Every_worker_count_gives_the_sequential_report(string tampering)
+    {
+        var file = fixture.ClientFile;
+        var lines = file.MessageLines().ToList();
+        switch (tampering)
+        {
+            case "malformed":
+                file.Replace(lines[600], "{\"type\":\"msg\",\"dir\":"u8.ToArray());
+                break;
+            case "too-long":
+                file.Replace(lines[777], new byte[70000]);
+                break;
+            case "bad-signatures":
+                foreach (var line in new[] { lines[1500], lines[251], lines[250] })
+                {
+                    file.Edit<TranscriptMessageLine>(line, m => m with { Sig = Tamper.FlipBase64(m.Sig, 3) });
+                }
+
+                break;
+            case "deleted":
+                file.Delete(lines[1024]);
+                break;
+            case "swapped":
+                file.Swap(lines[252], lines[253]);
+                break;
+            case "malformed-after-bad-signature":
+                file.Edit<TranscriptMessageLine>(lines[300], m => m with { Sig = Tamper.FlipBase64(m.Sig, 3) });
+                file.Replace(lines[301], "x"u8.ToArray());
+                break;
+        }
+
+        var sequential = file.Audit(Sequential with { MaxLineBytes = 65536 });
+        Assert.Equal(tampering == "none", sequential.Accepted);
+        var expected = sequential.ToJson();
+        foreach (var workers in new[] { 1, 2, 3, 8 })
+        {
+            var report = file.Audit(new AuditOptions { MaxDegreeOfParallelism = workers, MaxLineBytes = 65536 });
+            Assert.Equal(workers != 1, report.VerifiedInParallel);
+            Assert.Equal(expected, report.ToJson());
+        }
+    }
 }
