@@ -62,16 +62,9 @@ public sealed class CertificateCacheTests
     [Fact]
     public void An_expired_issuing_CA_is_judged_at_each_time_from_one_chain_verdict()
     {
-        using var rootKey = RSA.Create(2048);
-        var rootRequest = new CertificateRequest("CN=Short-lived CA", rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var root = rootRequest.CreateSelfSigned(TestPki.Now.AddDays(-10), TestPki.Now.AddDays(-1));
-        using var leafKey = RSA.Create(2048);
-        var leafRequest = new CertificateRequest("CN=server.local", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var leaf = leafRequest.Create(
-            root.SubjectName, X509SignatureGenerator.CreateForRSA(rootKey, RSASignaturePadding.Pkcs1),
-            TestPki.Now.AddDays(-5), TestPki.Now.AddDays(5), CertificateAuthority.NewSerialNumber());
-        using var anchor = X509CertificateLoader.LoadCertificate(root.RawData);
+        var (anchor, leaf) = TestPki.ShortLivedCaAndLeaf();
+        using var disposeAnchor = anchor;
+        using var disposeLeaf = leaf;
         var validator = new CertificateValidator(new CertificatePolicy { Root = anchor, Peer = ExpectedPeer.Server, ExpectedName = "server.local" });
         using var parsed = ParsedCertificate.TryLoad(leaf.RawData)!;
 

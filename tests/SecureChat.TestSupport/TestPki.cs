@@ -130,6 +130,23 @@ public static class TestPki
     /// <summary>The serial of <see cref="Revoked"/>, uppercase hex without separators.</summary>
     public static string RevokedSerial => Revoked.SerialNumber;
 
+    /// <summary>A Root CA valid from ten days to one day before <see cref="Now"/> (so expired now), without its key, and a
+    /// server leaf for <see cref="ServerName"/> it issued, valid five days either side of <see cref="Now"/>: the leaf is
+    /// good two days ago and fails now only because its issuer has expired. The caller disposes both.</summary>
+    public static (X509Certificate2 Root, X509Certificate2 Leaf) ShortLivedCaAndLeaf()
+    {
+        using var rootKey = RSA.Create(2048);
+        var rootRequest = new CertificateRequest("CN=Short-lived CA", rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = rootRequest.CreateSelfSigned(Now.AddDays(-10), Now.AddDays(-1));
+        using var leafKey = RSA.Create(2048);
+        var leafRequest = new CertificateRequest($"CN={ServerName}", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var leaf = leafRequest.Create(
+            root.SubjectName, X509SignatureGenerator.CreateForRSA(rootKey, RSASignaturePadding.Pkcs1),
+            Now.AddDays(-5), Now.AddDays(5), CertificateAuthority.NewSerialNumber());
+        return (X509CertificateLoader.LoadCertificate(root.RawData), leaf);
+    }
+
     /// <summary>A policy that expects a server, trusts <see cref="Root"/> and lists <see cref="RevokedSerial"/>.</summary>
     public static CertificatePolicy ServerPolicy(string? expectedName = ServerName) => Policy(ExpectedPeer.Server, expectedName);
 
