@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace SecureChat.Evidence;
 
@@ -13,13 +15,21 @@ internal static class MessageLineReader
 {
     private const int Dir = 1, Seqno = 2, Ts = 4, Ct = 8, Commit = 16, Sig = 32, Plaintext = 64;
     private const int Required = Dir | Seqno | Ts | Ct | Commit | Sig;
+    private const int StackLimit = 1024;
 
     /// <summary>The message line, or <see langword="null"/> when the line is not in the plain shape.</summary>
-    public static TranscriptMessageLine? TryRead(ReadOnlySpan<byte> line)
+    public static TranscriptMessageLine? TryRead(ReadOnlySpan<byte> line) => TryRead(line, default, retain: false);
+
+    /// <summary>The message line, or <see langword="null"/> when the line is not in the plain shape; its base64
+    /// members that hold no escape stay slices of <paramref name="line"/>, which must not change while the record
+    /// is in use.</summary>
+    public static TranscriptMessageLine? TryRead(ReadOnlyMemory<byte> line) => TryRead(line.Span, line, retain: true);
+
+    private static TranscriptMessageLine? TryRead(ReadOnlySpan<byte> line, ReadOnlyMemory<byte> retained, bool retain)
     {
         try
         {
-            return Read(line);
+            return Read(line, retained, retain);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -27,7 +37,7 @@ internal static class MessageLineReader
         }
     }
 
-    private static TranscriptMessageLine? Read(ReadOnlySpan<byte> line)
+    private static TranscriptMessageLine? Read(ReadOnlySpan<byte> line, ReadOnlyMemory<byte> retained, bool retain)
     {
         var reader = new Utf8JsonReader(line);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
@@ -37,7 +47,8 @@ internal static class MessageLineReader
             return null;
         }
 
-        string? dir = null, ct = null, commit = null, sig = null, plaintext = null;
+        string? dir = null;
+        LineText ct = default, commit = default, sig = default, plaintext = default;
         long seqno = 0, ts = 0;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -73,17 +84,25 @@ internal static class MessageLineReader
                 return null;
             }
 
-            // dir is one of two words on every message line: those need no string of their own.
-            var text = member == Dir && reader.ValueTextEquals("c2s"u8) ? "c2s"
-                : member == Dir && reader.ValueTextEquals("s2c"u8) ? "s2c"
-                : reader.GetString();
+            if (member == Dir)
+            {
+                // dir is one of two words on every message line: those need no string of their own.
+                dir = reader.ValueTextEquals("c2s"u8) ? "c2s" : reader.ValueTextEquals("s2c"u8) ? "s2c" : reader.GetString();
+                continue;
+            }
+
+            var text = Text(ref reader, retained, retain);
+            if (text is not { } value)
+            {
+                return null;
+            }
+
             _ = member switch
             {
-                Dir => dir = text,
-                Ct => ct = text,
-                Commit => commit = text,
-                Sig => sig = text,
-                _ => plaintext = text,
+                Ct => ct = value,
+                Commit => commit = value,
+                Sig => sig = value,
+                _ => plaintext = value,
             };
         }
 
@@ -93,7 +112,41 @@ internal static class MessageLineReader
             return null;
         }
 
-        return new TranscriptMessageLine { Dir = dir!, Seqno = seqno, Ts = ts, Ct = ct!, Commit = commit!, Sig = sig!, Plaintext = plaintext };
+        return new TranscriptMessageLine(dir!, seqno, ts, ct, commit, sig, plaintext);
+    }
+
+    /// <summary>A string value: its token in the kept line, else its unescaped string; null for invalid UTF-8 (or
+    /// an escaped lone surrogate), which <see cref="Utf8JsonReader.GetString"/> would refuse.</summary>
+    private static LineText? Text(ref Utf8JsonReader reader, ReadOnlyMemory<byte> retained, bool retain)
+    {
+        if (!retain || reader.HasValueSequence)
+        {
+            return LineText.Of(reader.GetString());
+        }
+
+        // A string token starts at its opening quote and ends at the closing one; unescaping never lengthens it.
+        var token = retained.Slice(checked((int)reader.TokenStartIndex), reader.ValueSpan.Length + 2);
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.ValueSpan) ? LineText.OfToken(token, escaped: false) : null;
+        }
+
+        var length = reader.ValueSpan.Length;
+        byte[]? rented = null;
+        var scratch = length <= StackLimit ? stackalloc byte[StackLimit] : rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            // Throws for what GetString would refuse; the caller then gives the line to the deserializer.
+            reader.CopyString(scratch);
+            return LineText.OfToken(token, escaped: true);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private static int MemberOf(ref Utf8JsonReader reader) =>

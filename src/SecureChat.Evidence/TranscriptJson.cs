@@ -13,14 +13,17 @@ public static class TranscriptJson
         JsonSerializer.SerializeToUtf8Bytes(record, TranscriptJsonContext.Default.TranscriptRecord);
 
     /// <summary>Parses one line; <see langword="null"/> if it is not a well-formed record.</summary>
-    public static TranscriptRecord? TryParse(ReadOnlySpan<byte> line)
-    {
-        // The quick reader takes the plain message lines; every other line is left to the deserializer.
-        if (MessageLineReader.TryRead(line) is { } message)
-        {
-            return message;
-        }
+    /// <remarks>The quick reader takes the plain message lines; every other line is left to the deserializer.</remarks>
+    public static TranscriptRecord? TryParse(ReadOnlySpan<byte> line) =>
+        MessageLineReader.TryRead(line) ?? Deserialize(line);
 
+    /// <summary>Parses one line as <see cref="TryParse(ReadOnlySpan{byte})"/> does, keeping the base64 members of a
+    /// plain message line as slices of <paramref name="line"/>, which must not change while the record is in use.</summary>
+    internal static TranscriptRecord? TryParseRetained(ReadOnlyMemory<byte> line) =>
+        MessageLineReader.TryRead(line) ?? Deserialize(line.Span);
+
+    private static TranscriptRecord? Deserialize(ReadOnlySpan<byte> line)
+    {
         try
         {
             return JsonSerializer.Deserialize(line, TranscriptJsonContext.Default.TranscriptRecord);

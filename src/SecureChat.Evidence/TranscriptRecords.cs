@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 
 namespace SecureChat.Evidence;
@@ -38,8 +39,37 @@ public sealed record TranscriptHeader : TranscriptRecord
 }
 
 /// <summary>One chat message, with the frame's values as sent and, where kept, the plaintext.</summary>
+/// <remarks>A line read by the auditor keeps its base64 members as their string tokens in the line's UTF-8: the
+/// checks decode them from there, and a string is only made when a property is read. Equality compares the values,
+/// however they are held.</remarks>
 public sealed record TranscriptMessageLine : TranscriptRecord
 {
+    private LineText _ct;
+    private LineText _commit;
+    private LineText _sig;
+    private LineText _plaintext;
+
+    /// <summary>An empty line, for initialisers and the deserializer.</summary>
+    public TranscriptMessageLine()
+    {
+    }
+
+    /// <summary>A line whose base64 members stay the string tokens they were read as.</summary>
+    /// <remarks>The reader passes every required member, so none of them reads as null.</remarks>
+#pragma warning disable CS8618 // Ct, Commit and Sig are set through their fields, which the compiler does not follow.
+    [SetsRequiredMembers]
+    internal TranscriptMessageLine(string dir, long seqno, long ts, LineText ct, LineText commit, LineText sig, LineText plaintext)
+    {
+        Dir = dir;
+        Seqno = seqno;
+        Ts = ts;
+        _ct = ct;
+        _commit = commit;
+        _sig = sig;
+        _plaintext = plaintext;
+    }
+#pragma warning restore CS8618
+
     /// <summary><c>c2s</c> or <c>s2c</c>.</summary>
     public required string Dir { get; init; }
 
@@ -50,16 +80,31 @@ public sealed record TranscriptMessageLine : TranscriptRecord
     public required long Ts { get; init; }
 
     /// <summary>Ciphertext, base64 as sent.</summary>
-    public required string Ct { get; init; }
+    public required string Ct { get => _ct.Text!; init => _ct = LineText.Of(value); }
 
     /// <summary>Commitment, base64 as sent.</summary>
-    public required string Commit { get; init; }
+    public required string Commit { get => _commit.Text!; init => _commit = LineText.Of(value); }
 
     /// <summary>Signature, base64 as sent.</summary>
-    public required string Sig { get; init; }
+    public required string Sig { get => _sig.Text!; init => _sig = LineText.Of(value); }
 
     /// <summary>Base64 of the exact plaintext bytes, where this side keeps plaintext.</summary>
-    public string? Plaintext { get; init; }
+    public string? Plaintext { get => _plaintext.Text; init => _plaintext = LineText.Of(value); }
+
+    /// <summary>Whether the line keeps a plaintext, without making its string.</summary>
+    internal bool HasPlaintext => !_plaintext.IsNull;
+
+    /// <summary>The kept members, which the checks read as UTF-8.</summary>
+    internal LineText CtText => _ct;
+
+    /// <inheritdoc cref="CtText"/>
+    internal LineText CommitText => _commit;
+
+    /// <inheritdoc cref="CtText"/>
+    internal LineText SigText => _sig;
+
+    /// <inheritdoc cref="CtText"/>
+    internal LineText PlaintextText => _plaintext;
 }
 
 /// <summary>A receipt, sent or received, with the receipt frame's members.</summary>

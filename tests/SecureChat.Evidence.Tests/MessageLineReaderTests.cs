@@ -37,6 +37,10 @@ public class MessageLineReaderTests
         """{"kind":"msg","dir":["c2s"],"seqno":7,"ts":1,"ct":"","commit":"","sig":""}""",
         """{"kind":"msg","dir":"c2s","seqno":7,"ts":1,"ct":{},"commit":"","sig":""}""",
         """{"kind":"msg","dir":"c2s","seqno":true,"ts":1,"ct":"","commit":"","sig":""}""",
+        """{"kind":"msg","dir":"c2s","seqno":7,"ts":1,"ct":"q8\u002B=","commit":"\/w==","sig":"c2\u006cn","plaintext":"\u0041A=="}""",
+        """{"kind":"msg","dir":"c2s","seqno":7,"ts":1,"ct":"q8\uD800","commit":"","sig":""}""",
+        """{"kind":"msg","dir":"c2s","seqno":7,"ts":1,"ct":"q8\uD83D\uDE00=","commit":"\u00e9","sig":"\n"}""",
+        """{"kind":"msg","dir":"c2s","seqno":7,"ts":1,"ct":"q8é=","commit":"","sig":""}""",
         "\uFEFF" + Plain,
         "[]",
         "",
@@ -102,5 +106,23 @@ public class MessageLineReaderTests
         }
 
         Assert.Equal(expected, TranscriptJson.TryParse(line));
+
+        // Kept as slices of the line, the members read the same, as strings and as UTF-8.
+        var kept = TranscriptJson.TryParseRetained(line);
+        Assert.Equal(expected, kept);
+        if (kept is TranscriptMessageLine message && expected is TranscriptMessageLine reference)
+        {
+            AssertUtf8(reference.Ct, message.CtText);
+            AssertUtf8(reference.Commit, message.CommitText);
+            AssertUtf8(reference.Sig, message.SigText);
+            AssertUtf8(reference.Plaintext, message.PlaintextText);
+            Assert.Equal(reference.Plaintext is not null, message.HasPlaintext);
+        }
+    }
+
+    private static void AssertUtf8(string? text, LineText field)
+    {
+        var scratch = new byte[field.Utf8Capacity];
+        Assert.Equal(text is null ? [] : Encoding.UTF8.GetBytes(text), field.Utf8(scratch).ToArray());
     }
 }

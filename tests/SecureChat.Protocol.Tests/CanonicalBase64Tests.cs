@@ -1,3 +1,4 @@
+using System.Text;
 using SecureChat.Protocol.Messages;
 
 namespace SecureChat.Protocol.Tests;
@@ -36,7 +37,7 @@ public class CanonicalBase64Tests
         "AAAA", "AAAA====", "AA==AA==", "AAAA AAA", " AAAAAAA", "AAAAAAA ", "AAAA\nAAA", "AAAA\tAAA", "AAAA\r\nAA", "AAA",
         "AAAAA", "AA-_", "AA_A", "AA.A", "AAÀA", "AA\0A", "YQ==", "YR==", "YWI=", "YWJ=", "YWJj", "Zm9vYmFy", "Zm9vYmE=",
         "Zm9vYmF=", "Zm9vYg==", "Zm9vYh==", "Zm9vYo==", "Zm9vYp==", "////", "++++", "+/+/", "/w==", "/x==", "//8=", "//9=",
-        "AAAA=", "AAAA==", "AA==\n", "\nAA==", "AA = ", "AA%3D", "QUJD\u00a0",
+        "AAAA=", "AAAA==", "AA==\n", "\nAA==", "AA = ", "AA%3D", "QUJD\u00a0", "QUJ\u00c0", "QU\ud800D", "QUJ\u00c0==",
     ];
 
     [Theory]
@@ -93,6 +94,16 @@ public class CanonicalBase64Tests
             var destination = new byte[WireBytes.DecodedLength(text)];
             Assert.True(WireBytes.TryDecodeCanonicalBase64(text, destination, out var written));
             Assert.Equal(expectedBytes, destination[..written]);
+        }
+
+        // The same text as UTF-8 (as read from a transcript line) gets the same verdict and bytes.
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        Assert.Equal(expected, WireBytes.IsCanonicalBase64(utf8));
+        var utf8Destination = new byte[expected ? WireBytes.DecodedLength(utf8) : utf8.Length];
+        Assert.Equal(expected, WireBytes.TryDecodeCanonicalBase64(utf8, utf8Destination, out var utf8Written));
+        if (expected)
+        {
+            Assert.Equal(expectedBytes, utf8Destination[..utf8Written]);
         }
     }
 }

@@ -20,6 +20,7 @@ public class MessageChainsTests
         var sessionId = new byte[16];
         random.NextBytes(sessionId);
         var chains = new MessageChains(sessionId);
+        var fromUtf8 = new MessageChains(sessionId);
         var reference = new Dictionary<Direction, byte[]>
         {
             [Direction.ClientToServer] = MessageChains.Seed(Direction.ClientToServer, sessionId),
@@ -39,6 +40,11 @@ public class MessageChainsTests
             reference[direction] = MessageChains.Next(reference[direction], MessageChains.Line(direction, message));
             chains.Append(direction, message);
             Assert.Equal(reference[direction], chains.ChainValue(direction, message.Seqno));
+
+            // The same fields given as UTF-8 (as a transcript line holds them) give the same chain.
+            fromUtf8.Append(direction, message.Seqno, message.Ts, Encoding.UTF8.GetBytes(message.Ct),
+                Encoding.UTF8.GetBytes(message.Commit), Encoding.UTF8.GetBytes(message.Sig));
+            Assert.Equal(reference[direction], fromUtf8.ChainValue(direction, message.Seqno));
         }
     }
 
@@ -47,6 +53,7 @@ public class MessageChainsTests
     {
         var chains = new MessageChains(new byte[16]);
         Assert.Throws<InvalidOperationException>(() => chains.Append(Direction.ClientToServer, 2, 0, "", "", ""));
+        Assert.Throws<InvalidOperationException>(() => chains.Append(Direction.ClientToServer, 2, 0, ""u8, ""u8, ""u8));
     }
 
     /// <summary>Mostly base64, sometimes text no encoder would produce, lone surrogates included.</summary>

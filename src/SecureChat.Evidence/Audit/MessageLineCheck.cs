@@ -20,22 +20,47 @@ internal static class MessageLineCheck
 
     public static MessageCheck Check(MessageKeys keys, byte[] sessionId, Direction direction, TranscriptMessageLine line)
     {
-        if (!WireBytes.IsCanonicalBase64(line.Ct) || !WireBytes.IsCanonicalBase64(line.Commit)
-            || WireBytes.DecodedLength(line.Commit) != SHA256.HashSizeInBytes)
+        // The base64 members as UTF-8, straight from the line unless they hold escapes: canonical base64 is ASCII,
+        // so the verdicts are those of their strings.
+        var (ctField, commitField, sigField) = (line.CtText, line.CommitText, line.SigText);
+        var length = ctField.Utf8Capacity + commitField.Utf8Capacity + sigField.Utf8Capacity;
+        byte[]? rented = null;
+        var scratch = length <= StackLimit ? stackalloc byte[StackLimit] : rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var ct = ctField.Utf8(scratch);
+            var commit = commitField.Utf8(scratch[ctField.Utf8Capacity..]);
+            var sig = sigField.Utf8(scratch[(ctField.Utf8Capacity + commitField.Utf8Capacity)..]);
+            return Check(keys, sessionId, direction, line, ct, commit, sig);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static MessageCheck Check(MessageKeys keys, byte[] sessionId, Direction direction, TranscriptMessageLine line,
+        ReadOnlySpan<byte> ctText, ReadOnlySpan<byte> commitText, ReadOnlySpan<byte> sigText)
+    {
+        if (!WireBytes.IsCanonicalBase64(ctText) || !WireBytes.IsCanonicalBase64(commitText)
+            || WireBytes.DecodedLength(commitText) != SHA256.HashSizeInBytes)
         {
             return new MessageCheck(SignatureCheck.Malformed, PlaintextCheck.None);
         }
 
-        if (!WireBytes.IsCanonicalBase64(line.Sig))
+        if (!WireBytes.IsCanonicalBase64(sigText))
         {
             return new MessageCheck(SignatureCheck.Invalid, PlaintextCheck.None);
         }
 
         // signature input = 0x20*64 || "securechat/1 msg" || 0x00 || meta || ct || commit
         var metaLength = MessageEnvelope.MetaLength(sessionId.Length);
-        var ctLength = WireBytes.DecodedLength(line.Ct);
+        var ctLength = WireBytes.DecodedLength(ctText);
         var inputLength = PrefixLength + metaLength + ctLength + SHA256.HashSizeInBytes;
-        var sigLength = WireBytes.DecodedLength(line.Sig);
+        var sigLength = WireBytes.DecodedLength(sigText);
         byte[]? rented = null;
         var buffer = inputLength + sigLength <= StackLimit
             ? stackalloc byte[StackLimit]
@@ -48,9 +73,9 @@ internal static class MessageLineCheck
             MessageEnvelope.WriteMeta(input[PrefixLength..], sessionId, direction, line.Seqno, line.Ts);
             var ct = input[(PrefixLength + metaLength)..^SHA256.HashSizeInBytes];
             var commit = input[^SHA256.HashSizeInBytes..];
-            WireBytes.TryDecodeCanonicalBase64(line.Ct, ct, out _);
-            WireBytes.TryDecodeCanonicalBase64(line.Commit, commit, out _);
-            WireBytes.TryDecodeCanonicalBase64(line.Sig, signature, out _);
+            WireBytes.TryDecodeCanonicalBase64(ctText, ct, out _);
+            WireBytes.TryDecodeCanonicalBase64(commitText, commit, out _);
+            WireBytes.TryDecodeCanonicalBase64(sigText, signature, out _);
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(input, digest);
             if (!keys.SenderOf(direction).VerifyDigest(digest, signature))
@@ -58,7 +83,7 @@ internal static class MessageLineCheck
                 return new MessageCheck(SignatureCheck.Invalid, PlaintextCheck.None);
             }
 
-            var (plaintext, content) = CheckPlaintext(line.Plaintext, commit);
+            var (plaintext, content) = line.HasPlaintext ? CheckPlaintext(line.PlaintextText, commit) : (PlaintextCheck.None, null);
             return new MessageCheck(SignatureCheck.Valid, plaintext, content);
         }
         finally
@@ -72,13 +97,26 @@ internal static class MessageLineCheck
 
     /// <summary>Whether the kept plaintext opens the commit and, when it does, the chat plaintext it holds (null if
     /// it is not one); decoded here, off the in-order pass, from the bytes already on the stack.</summary>
-    private static (PlaintextCheck Check, ChatPlaintext? Content) CheckPlaintext(string? text, ReadOnlySpan<byte> commit)
+    private static (PlaintextCheck Check, ChatPlaintext? Content) CheckPlaintext(LineText field, ReadOnlySpan<byte> commit)
     {
-        if (text is null)
+        var capacity = field.Utf8Capacity;
+        byte[]? rented = null;
+        var scratch = capacity <= StackLimit ? stackalloc byte[StackLimit] : rented = ArrayPool<byte>.Shared.Rent(capacity);
+        try
         {
-            return (PlaintextCheck.None, null);
+            return CheckPlaintext(field.Utf8(scratch), commit);
         }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
+    private static (PlaintextCheck Check, ChatPlaintext? Content) CheckPlaintext(ReadOnlySpan<byte> text, ReadOnlySpan<byte> commit)
+    {
         if (!WireBytes.IsCanonicalBase64(text))
         {
             return (PlaintextCheck.Malformed, null);

@@ -64,7 +64,7 @@ internal sealed class MessageSignatures(IReadOnlyList<ReadOnlyMemory<byte>> line
         for (var i = start; i < end; i++)
         {
             var line = lines[i];
-            var record = line.Length > options.MaxLineBytes ? null : TranscriptJson.TryParse(line.Span);
+            var record = line.Length > options.MaxLineBytes ? null : TranscriptJson.TryParseRetained(line);
             Records[i] = record;
             if (record is null)
             {

@@ -31,14 +31,9 @@ internal sealed class OriginAuditor
     public AuditedMessage? Judge(TranscriptMessageLine line, ChatPlaintext? content, int lineNumber, Direction direction, out string? problem)
     {
         problem = null;
-        var entry = new AuditedMessage(lineNumber, direction.ToWire(), line.Seqno, null, null, null);
-        if (content is null)
-        {
-            return entry;
-        }
-
-        entry = entry with { From = content.From, Text = content.Text };
-        if (direction != Direction.ServerToClient || !OriginVerifier.IsRelayedCopy(content))
+        // One entry per message; only a relayed copy's proof needs a second.
+        var entry = new AuditedMessage(lineNumber, direction.ToWire(), line.Seqno, content?.From, null, content?.Text);
+        if (content is null || direction != Direction.ServerToClient || !OriginVerifier.IsRelayedCopy(content))
         {
             return entry;
         }

@@ -78,28 +78,50 @@ public static class MessageCodec
 
     /// <summary>Rejects a duplicate member name in any object at any depth, including members this side ignores:
     /// two readers that keep different duplicates would otherwise see different messages.</summary>
+    /// <remarks>The sets are kept per thread between calls (a large one is let go), since nearly every chat
+    /// plaintext is decoded through here.</remarks>
     private static void RejectDuplicateMembers(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8, StrictReader);
-        var open = new Stack<HashSet<string>?>();
+        var open = _openMembers ??= new Stack<HashSet<string>?>();
+        var spare = _spareMembers ??= new Stack<HashSet<string>>();
+        open.Clear();
         while (reader.Read())
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
-                    open.Push(new HashSet<string>(StringComparer.Ordinal));
+                    open.Push(spare.TryPop(out var set) ? set : new HashSet<string>(StringComparer.Ordinal));
                     break;
                 case JsonTokenType.StartArray:
                     open.Push(null);
                     break;
                 case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    open.Pop();
+                    Recycle(open.Pop(), spare);
                     break;
                 case JsonTokenType.PropertyName when !open.Peek()!.Add(reader.GetString()!):
                     throw new JsonException("duplicate member name");
             }
         }
     }
+
+    private static void Recycle(HashSet<string>? members, Stack<HashSet<string>> spare)
+    {
+        if (members is not null && members.Count <= RecycledMembers && spare.Count < RecycledSets)
+        {
+            members.Clear();
+            spare.Push(members);
+        }
+    }
+
+    private const int RecycledMembers = 64;
+    private const int RecycledSets = 8;
+
+    [ThreadStatic]
+    private static Stack<HashSet<string>?>? _openMembers;
+
+    [ThreadStatic]
+    private static Stack<HashSet<string>>? _spareMembers;
 
     private static string Describe(Exception e) => e switch
     {

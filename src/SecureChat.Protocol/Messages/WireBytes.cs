@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 
 namespace SecureChat.Protocol.Messages;
 
@@ -9,6 +10,9 @@ public static class WireBytes
 {
     private static readonly SearchValues<char> Alphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+
+    private static readonly SearchValues<byte> Utf8Alphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"u8);
 
     /// <summary>Decodes canonical base64 or throws <c>PROTOCOL_ERROR</c> naming <paramref name="field"/>.</summary>
     public static byte[] FromBase64(string? text, string field, int? exactLength = null)
@@ -41,7 +45,7 @@ public static class WireBytes
     }
 
     /// <summary>Decodes canonical base64 into <paramref name="destination"/>, which must hold
-    /// <see cref="DecodedLength"/> bytes; <see langword="false"/> for anything that is not canonical base64.</summary>
+    /// <see cref="DecodedLength(ReadOnlySpan{char})"/> bytes; <see langword="false"/> for anything that is not canonical base64.</summary>
     public static bool TryDecodeCanonicalBase64(ReadOnlySpan<char> text, Span<byte> destination, out int written)
     {
         written = 0;
@@ -81,6 +85,51 @@ public static class WireBytes
 
         // One '=' leaves 2 unused bits in the last character, two leave 4; a canonical encoder writes them as zero.
         var last = Base64Value(data[^1]);
+        var unusedBits = padding == 1 ? 0b11 : 0b1111;
+        return (last & unusedBits) == 0;
+    }
+
+    /// <summary>Decodes canonical base64 given as UTF-8 into <paramref name="destination"/>, which must hold
+    /// <see cref="DecodedLength(ReadOnlySpan{byte})"/> bytes; <see langword="false"/> for anything that is not
+    /// canonical base64.</summary>
+    /// <remarks>The same rules as for text: canonical base64 is ASCII, so its UTF-8 bytes are its characters and
+    /// any other UTF-8 (a multi-byte sequence included) is refused by both.</remarks>
+    public static bool TryDecodeCanonicalBase64(ReadOnlySpan<byte> utf8, Span<byte> destination, out int written)
+    {
+        written = 0;
+        return IsCanonicalBase64(utf8)
+            && Base64.DecodeFromUtf8(utf8, destination, out _, out written) == OperationStatus.Done;
+    }
+
+    /// <summary>The number of bytes the UTF-8 base64 <paramref name="utf8"/> decodes to, if it is canonical base64.</summary>
+    public static int DecodedLength(ReadOnlySpan<byte> utf8)
+    {
+        var padding = utf8.EndsWith("=="u8) ? 2 : utf8.EndsWith((byte)'=') ? 1 : 0;
+        return utf8.Length / 4 * 3 - padding;
+    }
+
+    /// <summary>Whether the UTF-8 bytes <paramref name="utf8"/> are canonical base64, by exactly the rules of
+    /// <see cref="IsCanonicalBase64(ReadOnlySpan{char})"/>.</summary>
+    public static bool IsCanonicalBase64(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length % 4 != 0)
+        {
+            return false;
+        }
+
+        var padding = utf8.EndsWith("=="u8) ? 2 : utf8.EndsWith((byte)'=') ? 1 : 0;
+        var data = utf8[..^padding];
+        if (data.ContainsAnyExcept(Utf8Alphabet))
+        {
+            return false;
+        }
+
+        if (padding == 0)
+        {
+            return true;
+        }
+
+        var last = Base64Value((char)data[^1]);
         var unusedBits = padding == 1 ? 0b11 : 0b1111;
         return (last & unusedBits) == 0;
     }

@@ -52,6 +52,19 @@ public sealed class MessageChains
         chain.Add(Next(chain[^1], direction.ToWire(), seqno, ts, ct, commit, sig));
     }
 
+    /// <summary>Appends a message given by its fields, the base64 ones as the UTF-8 bytes of the text exactly as
+    /// sent; its seqno must be the next one of that direction. The same chain as the string overload.</summary>
+    public void Append(Direction direction, long seqno, long ts, ReadOnlySpan<byte> ct, ReadOnlySpan<byte> commit, ReadOnlySpan<byte> sig)
+    {
+        var chain = Chain(direction);
+        if (seqno != chain.Count)
+        {
+            throw new InvalidOperationException($"seqno {seqno} is not the next in {direction.ToWire()}");
+        }
+
+        chain.Add(Next(chain[^1], direction.ToWire(), seqno, ts, ct, commit, sig));
+    }
+
     /// <summary>The chain value after the first <paramref name="count"/> messages of <paramref name="direction"/>.</summary>
     public byte[] ChainValue(Direction direction, long count) => Chain(direction)[checked((int)count)];
 
@@ -87,15 +100,39 @@ public sealed class MessageChains
     private static byte[] Next(ReadOnlySpan<byte> previous, string dir, long seqno, long ts, string ct, string commit, string sig)
     {
         var utf8 = Encoding.UTF8;
-        var length = previous.Length + utf8.GetByteCount(dir) + utf8.GetByteCount(ct) + utf8.GetByteCount(commit)
-            + utf8.GetByteCount(sig) + (2 * MaxLongBytes) + 5;
+        var length = utf8.GetByteCount(ct) + utf8.GetByteCount(commit) + utf8.GetByteCount(sig);
+        byte[]? rented = null;
+        var fields = length <= StackLimit ? stackalloc byte[StackLimit] : rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var ctLength = utf8.GetBytes(ct, fields);
+            var commitLength = utf8.GetBytes(commit, fields[ctLength..]);
+            var sigLength = utf8.GetBytes(sig, fields[(ctLength + commitLength)..]);
+            return Next(previous, dir, seqno, ts, fields[..ctLength], fields.Slice(ctLength, commitLength),
+                fields.Slice(ctLength + commitLength, sigLength));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>The chain value from the line's fields as UTF-8, written straight after <paramref name="previous"/>
+    /// in one stack (or pooled) buffer.</summary>
+    private static byte[] Next(ReadOnlySpan<byte> previous, string dir, long seqno, long ts, ReadOnlySpan<byte> ct,
+        ReadOnlySpan<byte> commit, ReadOnlySpan<byte> sig)
+    {
+        var length = previous.Length + dir.Length + ct.Length + commit.Length + sig.Length + (2 * MaxLongBytes) + 5;
         byte[]? rented = null;
         var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             previous.CopyTo(buffer);
             var at = previous.Length;
-            at += utf8.GetBytes(dir, buffer[at..]);
+            at += Encoding.UTF8.GetBytes(dir, buffer[at..]);
             buffer[at++] = (byte)'|';
             seqno.TryFormat(buffer[at..], out var written, default, CultureInfo.InvariantCulture);
             at += written;
@@ -103,11 +140,14 @@ public sealed class MessageChains
             ts.TryFormat(buffer[at..], out written, default, CultureInfo.InvariantCulture);
             at += written;
             buffer[at++] = (byte)'|';
-            at += utf8.GetBytes(ct, buffer[at..]);
+            ct.CopyTo(buffer[at..]);
+            at += ct.Length;
             buffer[at++] = (byte)'|';
-            at += utf8.GetBytes(commit, buffer[at..]);
+            commit.CopyTo(buffer[at..]);
+            at += commit.Length;
             buffer[at++] = (byte)'|';
-            at += utf8.GetBytes(sig, buffer[at..]);
+            sig.CopyTo(buffer[at..]);
+            at += sig.Length;
             return SHA256.HashData(buffer[..at]);
         }
         finally
