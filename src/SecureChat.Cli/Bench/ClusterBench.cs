@@ -109,7 +109,7 @@ internal static class ClusterBench
             long delivered = 0;
             var refused = 0;
             using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var receiving = clients.Select(c => ReceiveAsync(c, latencies, () => Interlocked.Increment(ref delivered), () => Interlocked.Increment(ref refused), done.Token)).ToArray();
+            var receiving = clients.Select(c => LoadGenerator.ReceiveUntilEndAsync(c, latencies, () => Interlocked.Increment(ref delivered), () => Interlocked.Increment(ref refused), done.Token)).ToArray();
             var watch = Stopwatch.StartNew();
             await Task.WhenAll(clients.Select(async c =>
             {
@@ -173,30 +173,6 @@ internal static class ClusterBench
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException("the nodes did not relay lobby messages between the benchmark's members within 30 s");
-        }
-    }
-
-    private static async Task ReceiveAsync(ChatClient client, ConcurrentBag<double> latencies, Action onMessage, Action onRefused, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (await client.Events.ReadAsync(cancellationToken).ConfigureAwait(false) is var e && e is not ChatEnded)
-            {
-                if (e is ChatMessageReceived { Kind: "system", Event: "refused" })
-                {
-                    onRefused();
-                }
-                else if (e is ChatMessageReceived { Kind: "chat" } message
-                    && long.TryParse(message.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var sent))
-                {
-                    latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                    onMessage();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The phase is over.
         }
     }
 

@@ -98,7 +98,7 @@ internal sealed partial class LoadGenerator
 
     /// <summary>Counts what a member receives until the session ends or the phase is over: measured messages, and
     /// <c>refused</c> notices to this member as an author.</summary>
-    private static async Task ReceiveUntilEndAsync(ChatClient client, ConcurrentBag<double> latencies, Action onMessage, Action onRefused,
+    internal static async Task ReceiveUntilEndAsync(ChatClient client, ConcurrentBag<double> latencies, Action onMessage, Action onRefused,
         CancellationToken cancellationToken)
     {
         try
